@@ -36,8 +36,7 @@ if not DEBUG:
     ]
     if missing:
         raise ImproperlyConfigured(
-            f"DJANGO_DEBUG is off, so {' and '.join(missing)} must be set "
-            "(for local development set DJANGO_DEBUG=1)."
+            f"DJANGO_DEBUG is off, so {' and '.join(missing)} must be set (for local development set DJANGO_DEBUG=1)."
         )
 else:
     SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-never-used-with-debug-off"

@@ -268,7 +268,8 @@ class _Parser:
                 j += 1
                 continue
             if stripped:
-                if p_style and p_closed and not P_OPEN_RE.match(line) and not self._close_ahead(j + 1, stop_at_text=True):
+                ends_paragraph = p_style and p_closed and not P_OPEN_RE.match(line)
+                if ends_paragraph and not self._close_ahead(j + 1, stop_at_text=True):
                     # Text after the paragraph that no close follows: Chinese text.
                     return self._back_over_blanks(j - 1, start), ""
                 if not seen_content:
@@ -356,7 +357,8 @@ class _Parser:
         else:
             label = raw
             following = next((k for k, line in enumerate(rest) if line.strip()), None)
-            if classify_label(label) is not None and following is not None and rest[following].strip().lower() == "</summary>":
+            wrapped = following is not None and rest[following].strip().lower() == "</summary>"
+            if classify_label(label) is not None and wrapped:
                 self.repair(start + first + 1, "summary-close", "label wrapped onto the next line")
                 rest = rest[following + 1 :]
             elif classify_label(label) is None:
@@ -375,7 +377,7 @@ class _Parser:
         label = getattr(self, "_label", "")
         self._label = ""
         kept = []
-        for k, line in enumerate(body):
+        for line in body:
             mangled = MANGLED_CLOSE_RE.match(line)
             if mangled and mangled.group(1).lower() not in {"p", "summary"}:
                 continue  # a stray tag already reported by _find_end
@@ -391,7 +393,10 @@ class _Parser:
             self.repair(start, "chinese-in-block", "a broken block holding Chinese text; the text is kept as Chinese")
             return text[p_open.end() :] if p_open else text
         if not p_open:
-            style = "source" if "source" in label.lower() else "md"
+            if not text and not label.strip().lower().startswith("original"):
+                style = "p"  # an empty "View/Hide …" block: keep the paragraph shape
+            else:
+                style = "source" if "source" in label.lower() else "md"
             original = Original(text=text.rstrip("\n"), lang=lang, style=style)
             if text and label not in ("", CANONICAL_LABELS[(lang, style)]) or (not text and label):
                 self._label_repair(start, label, original)

@@ -1,0 +1,99 @@
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TabbedTranslationAdmin
+
+from .forms import PostAdminForm
+from .models import Entity, Post, PostEntity
+
+
+class PostEntityInline(admin.TabularInline):
+    model = PostEntity
+    autocomplete_fields = ["entity"]
+    ordering = ["position"]
+    extra = 0
+    verbose_name = _("mention")
+    verbose_name_plural = _("people, organisations, products, media and projects mentioned")
+
+
+class EnglishFilter(admin.SimpleListFilter):
+    title = _("English version")
+    parameter_name = "english"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Has an English title")), ("no", _("Chinese only"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.exclude(title_en__isnull=True).exclude(title_en="")
+        if self.value() == "no":
+            return queryset.filter(title_en__isnull=True) | queryset.filter(title_en="")
+        return queryset
+
+
+@admin.register(Post)
+class PostAdmin(TabbedTranslationAdmin):
+    form = PostAdminForm
+    list_display = ["title", "status", "is_public", "date", "category", "has_english", "updated_at"]
+    list_display_links = ["title"]
+    list_filter = ["status", EnglishFilter, "unlisted", "area", "category", "tags"]
+    list_select_related = True
+    search_fields = ["title_zh_hans", "title_en", "summary_zh_hans", "summary_en", "slug", "speaker", "guest"]
+    date_hierarchy = "date"
+    list_per_page = 50
+    show_full_result_count = False
+    inlines = [PostEntityInline]
+    readonly_fields = ["created_at", "updated_at", "imported_at", "other_front_matter"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "summary", "insight"]}),
+        (_("Body"), {"fields": ["body"]}),
+        (_("Source"), {"fields": ["date", "source_url", "speaker", "guest"]}),
+        (_("Classification"), {"fields": ["area", "category", "tags", "series", "series_order"]}),
+        (
+            _("Publishing"),
+            {
+                "fields": ["status", "published_at", "unlisted", "author"],
+                "description": _(
+                    "Readers see a post that is published or evergreen once its publication time has come. "
+                    "Unlisted posts are reachable at their address but appear in no list."
+                ),
+            },
+        ),
+        (
+            _("History"),
+            {"classes": ["collapse"], "fields": ["created_at", "updated_at", "imported_at", "other_front_matter"]},
+        ),
+    ]
+
+    @admin.display(boolean=True, description=_("public"))
+    def is_public(self, obj):
+        return obj.is_public
+
+    @admin.display(boolean=True, description=_("English"), ordering="title_en")
+    def has_english(self, obj):
+        return obj.has_english
+
+    @admin.display(description=_("other front matter"))
+    def other_front_matter(self, obj):
+        extra = (obj.front_matter or {}).get("extra") or {}
+        return ", ".join(f"{key}: {value!r}" for key, value in sorted(extra.items())) or "—"
+
+    def save_model(self, request, obj, form, change):
+        if not change and obj.author_id is None:
+            obj.author = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Entity)
+class EntityAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "post_count"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+    readonly_fields = ["slug"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(post_count=Count("post_links__post", distinct=True))
+
+    @admin.display(description=_("posts"), ordering="post_count")
+    def post_count(self, obj):
+        return obj.post_count

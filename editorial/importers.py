@@ -1,0 +1,347 @@
+"""Bring posts in from Markdown files with YAML front matter (our users' static site).
+
+``import_files`` reads each file, maps its front matter onto a ``Post`` and upserts it
+by slug (the file stem) in a transaction of its own, so a bad file is reported with
+its name and line while every good file still lands, and a failure leaves that post
+exactly as it was. Re-importing an unchanged file does nothing ("unchanged"); a file
+changed on disk after an editor changed the post in the CMS is refused ("conflict")
+unless ``overwrite`` is set, so a stale file never silently replaces newer work.
+
+Visibility (CURRENT-SITE.md section 1): the live site publishes every file whatever
+its ``draft`` or ``status`` say, and ``exclude: true`` keeps a post reachable but out
+of listings. So by default an imported post is public, ``exclude: true`` makes it
+unlisted, and ``draft``/``status`` are kept for export. A ``status`` naming one of our
+workflow states sets it (``evergreen`` → evergreen; ``draft``/``archived`` → hidden);
+each post whose visibility then differs from the live site's is reported with why.
+``hold="draft"`` or ``hold="review"`` imports a batch for review instead.
+"""
+
+import datetime
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import override
+from taggit.models import Tag
+
+from . import frontmatter, originals
+from .models import Entity, Post, PostEntity, Status, TaggedPost, validate_slug_text
+
+# Front-matter keys we model, and where they go. Everything else is kept in
+# Post.front_matter["extra"] and written back on export.
+TEXT_FIELDS = {
+    "title": "title_zh_hans",
+    "summary": "summary_zh_hans",
+    "insight": "insight_zh_hans",
+    "source": "source_url",
+    "speaker": "speaker",
+    "guest": "guest",
+    "area": "area",
+    "category": "category",
+    "series": "series",
+}
+ENTITY_KEYS = {
+    "people": Entity.Kind.PERSON,
+    "companies_orgs": Entity.Kind.ORGANISATION,
+    "products_models": Entity.Kind.PRODUCT,
+    "media_books": Entity.Kind.MEDIA,
+    "project": Entity.Kind.PROJECT,
+}
+LIST_KEYS = ("tags", *ENTITY_KEYS)
+MODELLED_KEYS = (*TEXT_FIELDS, "date", *LIST_KEYS)
+# The keys our users' generator writes for every post (used when exporting a post
+# that was created in the CMS rather than imported).
+STANDARD_KEYS = (*MODELLED_KEYS, "draft", "layout", "status")
+STATUS_TYPOS = {"evengreen": Status.EVERGREEN}
+
+
+@dataclass
+class FileReport:
+    path: str
+    action: str  # created / updated / unchanged / conflict / failed
+    message: str = ""
+    line: int | None = None
+    repairs: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+    visibility: str = ""  # why this post's visibility differs from the live site's
+    size: int = 0
+
+    def __str__(self):
+        where = f" (line {self.line})" if self.line else ""
+        text = f"{self.action}: {self.path}{where}"
+        return f"{text}: {self.message}" if self.message else text
+
+
+@dataclass
+class ImportResult:
+    files: list = field(default_factory=list)
+
+    def count(self, action):
+        return sum(1 for f in self.files if f.action == action)
+
+    @property
+    def failed(self):
+        return [f for f in self.files if f.action in ("failed", "conflict")]
+
+    @property
+    def visibility_changes(self):
+        return [f for f in self.files if f.visibility]
+
+    def summary(self):
+        parts = [f"{self.count(a)} {a}" for a in ("created", "updated", "unchanged", "conflict", "failed")]
+        repaired = sum(1 for f in self.files if f.repairs)
+        return f"{len(self.files)} files: " + ", ".join(parts) + f"; {repaired} with repaired blocks"
+
+
+def find_markdown_files(paths):
+    """Every *.md under the given files and folders (recursively), in a stable order."""
+    found, missing = [], []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*.md") if p.is_file()))
+        elif path.is_file():
+            found.append(path)
+        else:
+            missing.append(str(raw))
+    return found, missing
+
+
+def import_files(paths, *, dry_run=False, hold=None, overwrite=False, progress=None):
+    """Import Markdown files (see the module docstring). Returns an ImportResult."""
+    files, missing = find_markdown_files(paths)
+    result = ImportResult()
+    for name in missing:
+        result.files.append(FileReport(name, "failed", "no such file or folder"))
+    importer = _Importer(dry_run=dry_run, hold=hold, overwrite=overwrite)
+    for index, path in enumerate(files, 1):
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            report = FileReport(str(path), "failed", f"cannot read: {exc.strerror}")
+        else:
+            report = importer.import_one(path.stem, data, display=str(path))
+        result.files.append(report)
+        if progress:
+            progress(index, len(files), report)
+    return result
+
+
+def import_bytes(name, data, **options):
+    """Import one file given as bytes (an upload); ``name`` is its file name."""
+    return _Importer(**options).import_one(Path(name).stem, data, display=name)
+
+
+class _Importer:
+    def __init__(self, *, dry_run=False, hold=None, overwrite=False):
+        if hold not in (None, Status.DRAFT, Status.REVIEW):
+            raise ValueError("hold must be 'draft' or 'review'")
+        self.dry_run = dry_run
+        self.hold = hold
+        self.overwrite = overwrite
+        self.max_bytes = settings.EDITORIAL_IMPORT_MAX_BYTES
+
+    def import_one(self, slug, data, *, display):
+        report = FileReport(display, "failed", size=len(data))
+        try:
+            validate_slug_text(slug)
+        except Exception:
+            report.message = "the file name cannot be a post address (it starts or ends with a space)"
+            return report
+        digest = hashlib.sha256(data).hexdigest()
+        if Post.objects.filter(slug=slug, import_sha256=digest).exists():
+            report.action = "unchanged"
+            return report
+        try:
+            document = frontmatter.read(data, max_bytes=self.max_bytes)
+            values = _values_from_meta(document.meta)
+        except frontmatter.FileError as exc:
+            report.message, report.line = exc.message, exc.line
+            return report
+        report.notes = document.notes + values.pop("_notes")
+        parsed = originals.parse(document.body)
+        report.repairs = [originals.Repair(r.line + document.body_line - 1, r.code, r.detail) for r in parsed.repairs]
+        body = originals.serialize(parsed.segments)
+        try:
+            with transaction.atomic(), override("zh-hans"):
+                self._upsert(slug, document, values, body, digest, report)
+                if self.dry_run:
+                    transaction.set_rollback(True)
+        except Exception as exc:  # a database error for this file must not stop the batch
+            report.action, report.message = "failed", f"could not be saved: {exc}"
+        return report
+
+    def _upsert(self, slug, document, values, body, digest, report):
+        post = Post.objects.filter(slug=slug).first()
+        meta = document.meta
+        if post is not None and post.import_sha256 == digest:
+            report.action = "unchanged"
+            return
+        if post is not None and not self.overwrite and _edited_since_import(post):
+            report.action = "conflict"
+            report.message = (
+                "the post was changed in the CMS after it was last imported; "
+                "keep the CMS version, or import again with --overwrite to replace it"
+            )
+            return
+        created = post is None
+        previous = {} if created else dict(post.front_matter)
+        if created:
+            post = Post(slug=slug)
+
+        for key, attr in TEXT_FIELDS.items():
+            setattr(post, attr, values[key])
+        post.body_zh_hans = body
+        post.date = values["date"]
+
+        visibility_keys = ("status", "exclude")
+        if created or any(meta.get(k) != previous.get("extra", {}).get(k) for k in visibility_keys):
+            status, unlisted, why = decide_visibility(meta, hold=self.hold)
+            post.status, post.unlisted = status, unlisted
+            report.visibility = why
+            if status in Status.public() and post.published_at is None:
+                post.published_at = _start_of(values["date"])
+        post.front_matter = {
+            "keys": list(meta),
+            "extra": {k: _jsonable(v) for k, v in meta.items() if k not in MODELLED_KEYS},
+            "imported_status": post.status,
+        }
+        post.import_sha256 = digest
+        post.imported_at = timezone.now()
+        post.save()
+        _set_tags(post, values["tags"])
+        _set_entities(post, {key: values[key] for key in ENTITY_KEYS})
+        report.action = "created" if created else "updated"
+
+
+def decide_visibility(meta, *, hold=None):
+    """(status, unlisted, why it differs from the live site or "") for a file's front matter."""
+    unlisted = meta.get("exclude") is True or str(meta.get("exclude")).lower() == "true"
+    if hold:
+        return hold, unlisted, f"held as {hold} for review (the live site shows it)"
+    raw = meta.get("status")
+    key = str(raw).strip().lower() if raw is not None else ""
+    if key in Status.values:
+        status = Status(key)
+    elif key in STATUS_TYPOS:
+        status = STATUS_TYPOS[key]
+    else:
+        status = Status.PUBLISHED
+    why = ""
+    if status not in Status.public():
+        why = f"status: {raw} makes it {status.label.lower()}, hidden from readers (the live site shows it)"
+    return status, unlisted, why
+
+
+def _edited_since_import(post):
+    if post.imported_at is None:
+        return True  # made in the CMS, never imported
+    return post.updated_at > post.imported_at + datetime.timedelta(seconds=2)
+
+
+def _start_of(date):
+    if date is None:
+        return timezone.now()
+    return timezone.make_aware(datetime.datetime.combine(date, datetime.time()))
+
+
+def _values_from_meta(meta):
+    """Typed field values from front matter, accepting the odd shapes REPORT.md lists."""
+    values, notes = {}, []
+    title = meta.get("title")
+    if title is None or not str(title).strip():
+        raise frontmatter.FileError("missing title: the front matter needs a non-empty 'title'")
+    for key in TEXT_FIELDS:
+        value = meta.get(key)
+        if value is None:
+            value = ""
+        elif isinstance(value, list):
+            notes.append(f"{key} was a list; joined with commas")
+            value = ", ".join(str(v) for v in value)
+        values[key] = str(value)
+    values["title"] = values["title"].strip()
+    values["date"] = _date(meta.get("date"), notes)
+    for key in LIST_KEYS:
+        values[key] = _list(key, meta.get(key), notes)
+    for name in values["tags"]:
+        if len(name) > 100:
+            raise frontmatter.FileError(f"tag {name[:40]!r}… is longer than 100 characters")
+    values["_notes"] = notes
+    return values
+
+
+def _date(value, notes):
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value).strip()[:10])
+    except ValueError:
+        raise frontmatter.FileError(f"date {value!r} is not a date (expected YYYY-MM-DD)") from None
+
+
+def _list(key, value, notes):
+    if value is None or value == "" or value == "[]":
+        return []
+    if isinstance(value, str):
+        notes.append(f"{key} was the text {value!r}, not a list; read as a one-item list")
+        return [value]
+    if not isinstance(value, list):
+        notes.append(f"{key} was {type(value).__name__}, not a list; read as a one-item list")
+        return [str(value)]
+    return [str(v) for v in value if v is not None and str(v) != ""]
+
+
+def _jsonable(value):
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    return value
+
+
+def _set_tags(post, names):
+    if post.ordered_tag_names() == names:
+        return
+    TaggedPost.objects.filter(content_object=post).delete()
+    seen, rows = set(), []
+    for name in names:
+        tag = _tag(name)
+        if tag.pk in seen:
+            continue  # the same tag twice (case differs): taggit keeps one link
+        seen.add(tag.pk)
+        rows.append(TaggedPost(content_object=post, tag=tag))
+    TaggedPost.objects.bulk_create(rows)
+    post._prefetched_objects_cache = {}
+
+
+def _tag(name):
+    tag = Tag.objects.filter(name__iexact=name).first()
+    return tag or Tag.objects.create(name=name)
+
+
+def _set_entities(post, lists):
+    wanted = [(ENTITY_KEYS[key], name) for key in ENTITY_KEYS for name in lists[key]]
+    current = [(link.entity.kind, link.entity.name) for link in post.entity_links.select_related("entity")]
+    if current == wanted:
+        return
+    PostEntity.objects.filter(post=post).delete()
+    existing = {}
+    for kind in {k for k, _ in wanted}:
+        names = {n for k, n in wanted if k == kind}
+        existing.update({(kind, e.name): e for e in Entity.objects.filter(kind=kind, name__in=names)})
+    rows = []
+    for position, (kind, name) in enumerate(wanted):
+        entity = existing.get((kind, name))
+        if entity is None:
+            entity = existing[(kind, name)] = Entity.objects.create(kind=kind, name=name)
+        rows.append(PostEntity(post=post, entity=entity, position=position))
+    PostEntity.objects.bulk_create(rows)

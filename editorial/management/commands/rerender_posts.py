@@ -1,0 +1,17 @@
+"""Render every post's body again (after the renderer changed)."""
+
+from django.core.management.base import BaseCommand
+
+from editorial.models import Post
+
+
+class Command(BaseCommand):
+    help = "Re-render the stored HTML of every post's body in every language."
+
+    def handle(self, *args, verbosity, **options):
+        count = 0
+        for post in Post.objects.iterator(chunk_size=100):
+            fields = post.render_bodies(force=True)
+            Post.objects.filter(pk=post.pk).update(**{f: getattr(post, f) for f in fields})
+            count += 1
+        self.stdout.write(f"Re-rendered {count} posts.")

@@ -1,0 +1,250 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+from . import rendering
+from .slugs import unique_slug
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    REVIEW = "review", _("In review")
+    PUBLISHED = "published", _("Published")
+    EVERGREEN = "evergreen", _("Evergreen")
+    ARCHIVED = "archived", _("Archived")
+
+    @classmethod
+    def public(cls):
+        """The states in which readers may see a post (once its time has come)."""
+        return (cls.PUBLISHED, cls.EVERGREEN)
+
+
+class PostQuerySet(models.QuerySet):
+    def public(self):
+        """Posts a reader may see: published or evergreen, and not scheduled for later.
+
+        The one definition every public surface uses. Unlisted posts are included:
+        they are reachable at their URL; listings use ``listed()``.
+        """
+        return self.filter(status__in=Status.public(), published_at__lte=timezone.now())
+
+    def listed(self):
+        """Public posts that appear in listings, feeds and search (not unlisted)."""
+        return self.public().filter(unlisted=False)
+
+    def in_review(self):
+        return self.filter(status=Status.REVIEW)
+
+    def scheduled(self):
+        return self.filter(status__in=Status.public(), published_at__gt=timezone.now())
+
+
+def validate_slug_text(value):
+    # Imported slugs are file stems: any character but "/" and surrounding blanks.
+    if "/" in value or value != value.strip() or not value:
+        raise ValidationError(_("A slug cannot be empty, contain “/”, or start or end with a space."))
+
+
+class Post(models.Model):
+    # Translated through modeltranslation (editorial/translation.py): title, summary,
+    # insight, body and the derived body_html get _zh_hans and _en columns.
+    title = models.CharField(_("title"), max_length=300)
+    summary = models.TextField(_("summary"), blank=True)
+    insight = models.TextField(_("insight"), blank=True)
+    body = models.TextField(
+        _("body"),
+        blank=True,
+        help_text=_(
+            "Markdown. The original text of a passage follows it in a <details> block, as in the imported files."
+        ),
+    )
+    body_html = models.TextField(_("rendered body"), blank=True, editable=False)
+
+    slug = models.CharField(
+        _("slug"),
+        max_length=255,
+        blank=True,
+        validators=[validate_slug_text],
+        help_text=_("The post's address. Left empty, it is made from the title. Never changes once published."),
+    )
+    date = models.DateField(_("date"), null=True, blank=True, help_text=_("The date of the talk or article."))
+    source_url = models.CharField(_("source URL"), max_length=500, blank=True)
+    speaker = models.CharField(_("speaker"), max_length=300, blank=True, help_text=_("Usually the channel."))
+    guest = models.CharField(_("guest"), max_length=300, blank=True)
+    area = models.CharField(_("area"), max_length=100, blank=True, db_index=True)
+    category = models.CharField(_("category"), max_length=100, blank=True, db_index=True)
+    series = models.CharField(_("series"), max_length=300, blank=True, db_index=True)
+    series_order = models.PositiveIntegerField(_("order in series"), null=True, blank=True)
+    tags = TaggableManager(_("tags"), through="TaggedPost", blank=True)
+    entities = models.ManyToManyField("Entity", through="PostEntity", related_name="posts", blank=True)
+
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        _("publication time"),
+        null=True,
+        blank=True,
+        help_text=_("Readers see the post from this time on. A time in the future schedules it."),
+    )
+    unlisted = models.BooleanField(
+        _("unlisted"),
+        default=False,
+        help_text=_("Reachable at its address but left out of listings, feeds and search (the old “exclude”)."),
+    )
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="posts",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    # Provenance of an imported post: what the file said that we do not model, and
+    # the fingerprint of the file last imported (an unchanged file is skipped).
+    front_matter = models.JSONField(_("other front matter"), default=dict, blank=True, editable=False)
+    import_sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    imported_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
+        ordering = ["-published_at", "slug"]
+        constraints = [
+            models.UniqueConstraint(fields=["slug"], name="post_slug_unique"),
+            models.CheckConstraint(
+                condition=~Q(status__in=Status.public()) | Q(published_at__isnull=False),
+                name="post_public_needs_published_at",
+                violation_error_message=_("A published post needs a publication time."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "published_at"], name="post_status_published"),
+            models.Index(fields=["-date", "slug"], name="post_date_slug"),
+        ]
+
+    def __str__(self):
+        return self.title or self.slug
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Post, self.title_zh_hans or self.title_en or self.title, fallback="post")
+        changed = self.render_bodies()
+        if kwargs.get("update_fields") is not None and changed:
+            kwargs["update_fields"] = set(kwargs["update_fields"]) | set(changed)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("editorial:post-detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_public(self):
+        return self.status in Status.public() and self.published_at is not None and self.published_at <= timezone.now()
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._rendered_bodies = {
+            name: value
+            for name, value in zip(field_names, values, strict=True)
+            if name.startswith("body_") and "html" not in name
+        }
+        return instance
+
+    def render_bodies(self, *, force=False):
+        """Store the sanitised HTML of each language's body (only what changed)."""
+        changed = []
+        for code in rendering.LANGUAGE_SUFFIXES:
+            source = getattr(self, f"body_{code}") or ""
+            previous = getattr(self, "_rendered_bodies", {}).get(f"body_{code}")
+            if force or previous is None or previous != source:
+                setattr(self, f"body_html_{code}", rendering.render_body(source, code))
+                changed.append(f"body_html_{code}")
+        self._rendered_bodies = {f"body_{c}": getattr(self, f"body_{c}") or "" for c in rendering.LANGUAGE_SUFFIXES}
+        return changed
+
+    def ordered_tag_names(self):
+        """Tag names in the order they were given (taggit itself keeps no order)."""
+        return [item.tag.name for item in sorted(self.tagged_items.all(), key=lambda i: i.pk)]
+
+    def entity_names(self, kind):
+        return [link.entity.name for link in self.entity_links.all() if link.entity.kind == kind]
+
+    @property
+    def has_english(self):
+        return bool(self.title_en)
+
+
+class TaggedPost(TaggedItemBase):
+    """Post ↔ tag, kept in the order the tags were given (by primary key)."""
+
+    content_object = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="tagged_items")
+
+    class Meta:
+        verbose_name = _("tagged post")
+        verbose_name_plural = _("tagged posts")
+
+    def __str__(self):
+        return f"{self.content_object_id} – {self.tag_id}"
+
+
+class Entity(models.Model):
+    """A person, organisation, product, work or project that posts mention."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", _("Person")
+        ORGANISATION = "organisation", _("Company or organisation")
+        PRODUCT = "product", _("Product or model")
+        MEDIA = "media", _("Media or book")
+        PROJECT = "project", _("Project")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    name = models.CharField(_("name"), max_length=300)
+    slug = models.CharField(_("slug"), max_length=320)
+
+    class Meta:
+        verbose_name = _("entity")
+        verbose_name_plural = _("entities")
+        ordering = ["kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "name"], name="entity_kind_name_unique"),
+            models.UniqueConstraint(fields=["kind", "slug"], name="entity_kind_slug_unique"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Entity, self.name, fallback=self.kind, scope={"kind": self.kind})
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("editorial:entity-detail", kwargs={"kind": self.kind, "slug": self.slug})
+
+
+class PostEntity(models.Model):
+    """A post's mention of an entity, in the order of the post's list (repeats allowed)."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="entity_links")
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="post_links")
+    position = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("mention")
+        verbose_name_plural = _("mentions")
+        ordering = ["post", "position"]
+        constraints = [models.UniqueConstraint(fields=["post", "position"], name="postentity_post_position_unique")]
+
+    def __str__(self):
+        return f"{self.post_id} → {self.entity}"

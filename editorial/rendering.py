@@ -1,0 +1,131 @@
+"""Markdown → safe HTML, configured once. Pure: text in, sanitised HTML out.
+
+Bodies are rendered when a post is saved and the HTML is stored; nothing here runs
+per request. The Chinese text is rendered as one Markdown document (so heading ids
+stay unique); each original-language block is rendered on its own and put back in
+its place as a ``<details class="original">`` disclosure (a ``div`` when the
+original is Chinese, which needs no toggle).
+"""
+
+import re
+import threading
+
+import markdown
+import nh3
+from django.conf import settings
+from django.utils.html import escape
+from markdown.extensions.toc import slugify_unicode
+
+from . import originals
+
+LANGUAGE_SUFFIXES = tuple(code.replace("-", "_") for code, _name in settings.LANGUAGES)
+
+# Labels of the disclosure, in the language of the page the HTML is stored for.
+ORIGINAL_LABELS = {
+    "zh_hans": {"en": "英文原文", "und": "原文（语言未标注）", "zh": "中文原文"},
+    "en": {"en": "Original English", "und": "Original (language not marked)", "zh": "Original Chinese"},
+}
+
+_HEADINGS = {f"h{n}" for n in range(1, 7)}
+_TAGS = _HEADINGS | {
+    "p", "br", "hr", "strong", "em", "b", "i", "u", "s", "del", "ins", "mark", "sub", "sup", "small",
+    "blockquote", "ul", "ol", "li", "dl", "dt", "dd", "code", "pre", "kbd", "a", "img",
+    "table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption",
+    "details", "summary", "div", "span", "abbr", "dfn", "figure", "figcaption",
+}  # fmt: skip
+_ATTRIBUTES = {
+    **{h: {"id"} for h in _HEADINGS},
+    "*": {"lang", "title"},
+    "a": {"href", "id"},
+    "img": {"src", "alt", "width", "height"},
+    "th": {"align", "colspan", "rowspan"},
+    "td": {"align", "colspan", "rowspan"},
+    "ol": {"start"},
+    "li": {"id"},
+    "sup": {"id"},
+    "details": {"data-original"},
+    "div": {"data-original"},
+}
+# Only classes, never the "class" attribute itself: naming both makes ammonia panic (GROUND.md).
+_CLASSES = {
+    "details": {"original"},
+    "div": {"original", "original-chinese", "original-text", "footnote"},
+    "p": {"english-text"},
+    "a": {"footnote-ref", "footnote-backref"},
+}
+_cleaner = nh3.Cleaner(
+    tags=_TAGS,
+    attributes=_ATTRIBUTES,
+    allowed_classes=_CLASSES,
+    url_schemes={"http", "https", "mailto"},
+    link_rel="noopener noreferrer nofollow",
+    strip_comments=True,
+)
+_inline_cleaner = nh3.Cleaner(
+    tags={"br", "b", "strong", "i", "em", "code", "a", "sub", "sup"},
+    attributes={"a": {"href"}},
+    url_schemes={"http", "https", "mailto"},
+    link_rel="noopener noreferrer nofollow",
+)
+
+_local = threading.local()
+
+
+def _markdown():
+    if not hasattr(_local, "md"):
+        _local.md = markdown.Markdown(
+            extensions=["extra", "sane_lists", "toc"],
+            extension_configs={"toc": {"slugify": slugify_unicode}},
+            output_format="html",
+        )
+    return _local.md.reset()
+
+
+def sanitize(html):
+    """Remove anything executable from HTML, keeping what a post may contain."""
+    return _cleaner.clean(html)
+
+
+def markdown_to_html(text):
+    """Markdown → sanitised HTML, with no original-language handling."""
+    return sanitize(_markdown().convert(text))
+
+
+# A caption's speaker-change marker ">> " would otherwise render as a nested blockquote.
+_SPEAKER_CHANGE = re.compile(r"^(>>)", re.MULTILINE)
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+
+
+def render_body(text, language="zh_hans"):
+    """Render a post body (Chinese Markdown with original blocks) to safe HTML."""
+    if not text:
+        return ""
+    parsed = originals.parse(text)
+    placeholder = "ORIGINALBLOCK{}X"
+    parts, blocks = [], []
+    for segment in parsed.segments:
+        if isinstance(segment, str):
+            parts.append(_SPEAKER_CHANGE.sub(r"\\\1", segment))
+        else:
+            parts.append("\n\n" + placeholder.format(len(blocks)) + "\n\n")
+            blocks.append(render_original(segment, language))
+    html = markdown_to_html("".join(parts))
+    return re.sub(r"<p>ORIGINALBLOCK(\d+)X</p>", lambda m: blocks[int(m.group(1))], html)
+
+
+def render_original(original, language="zh_hans"):
+    """One original-language block as a disclosure (or, for Chinese, a plain div)."""
+    if original.style == "p":
+        inner = _inline_cleaner.clean(_BOLD.sub(r"<strong>\1</strong>", original.text))
+        inner = f'<div class="original-text">{inner}</div>'
+    else:
+        inner = f'<div class="original-text">{sanitize(_markdown().convert(original.text))}</div>'
+    lang = {"en": "en", "zh": "zh-Hans"}.get(original.lang, "")
+    lang_attr = f' lang="{lang}"' if lang else ""
+    if original.lang == "zh":
+        return f'<div class="original original-chinese" data-original="zh"{lang_attr}>{inner}</div>'
+    label = escape(ORIGINAL_LABELS.get(language, ORIGINAL_LABELS["zh_hans"])[original.lang])
+    return (
+        f'<details class="original" data-original="{original.lang}"{lang_attr}>'
+        f"<summary>{label}</summary>{inner}</details>"
+    )

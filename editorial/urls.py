@@ -1,0 +1,35 @@
+from django.urls import path, register_converter
+
+from . import views
+from .models import Entity
+
+
+class EntityKindConverter:
+    """/people/, /organisations/, /products/, /media/, /projects/ ↔ Entity.Kind."""
+
+    segments = {
+        Entity.Kind.PERSON: "people",
+        Entity.Kind.ORGANISATION: "organisations",
+        Entity.Kind.PRODUCT: "products",
+        Entity.Kind.MEDIA: "media",
+        Entity.Kind.PROJECT: "projects",
+    }
+    kinds = {segment: kind for kind, segment in segments.items()}
+    regex = "|".join(segments.values())
+
+    def to_python(self, value):
+        return self.kinds[value]
+
+    def to_url(self, value):
+        return self.segments[value]
+
+
+register_converter(EntityKindConverter, "entity_kind")
+
+app_name = "editorial"
+
+urlpatterns = [
+    path("", views.PostListView.as_view(), name="post-list"),
+    path("posts/<str:slug>/", views.PostDetailView.as_view(), name="post-detail"),
+    path("<entity_kind:kind>/<str:slug>/", views.EntityDetailView.as_view(), name="entity-detail"),
+]
