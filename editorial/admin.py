@@ -37,7 +37,7 @@ class PostAdmin(TabbedTranslationAdmin):
     list_display = ["title", "status", "is_public", "date", "category", "has_english", "updated_at"]
     list_display_links = ["title"]
     list_filter = ["status", EnglishFilter, "unlisted", "area", "category", "tags"]
-    list_select_related = True
+    list_select_related = ["author"]
     search_fields = ["title_zh_hans", "title_en", "summary_zh_hans", "summary_en", "slug", "speaker", "guest"]
     date_hierarchy = "date"
     list_per_page = 50

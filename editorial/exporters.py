@@ -29,6 +29,9 @@ def post_meta(post):
     links = sorted(post.entity_links.all(), key=lambda link: link.position)
     for key, kind in ENTITY_KEYS.items():
         values[key] = [link.entity.name for link in links if link.entity.kind == kind]
+    for key, raw in (stored.get("lists") or {}).items():
+        if [v for v in raw if v is not None and v != ""] == values[key]:
+            values[key] = raw
     for key in MODELLED_KEYS:
         if key in imported_keys or values[key]:
             meta[key] = values[key]

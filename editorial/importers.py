@@ -29,6 +29,7 @@ from taggit.models import Tag
 
 from . import frontmatter, originals
 from .models import Entity, Post, PostEntity, Status, TaggedPost, validate_slug_text
+from .slugs import pinyin_slug
 
 # Front-matter keys we model, and where they go. Everything else is kept in
 # Post.front_matter["extra"] and written back on export.
@@ -42,6 +43,10 @@ TEXT_FIELDS = {
     "area": "area",
     "category": "category",
     "series": "series",
+    # Our own extension: English translations made in the CMS survive an export/import.
+    "title_en": "title_en",
+    "summary_en": "summary_en",
+    "insight_en": "insight_en",
 }
 ENTITY_KEYS = {
     "people": Entity.Kind.PERSON,
@@ -143,6 +148,7 @@ class _Importer:
         self.hold = hold
         self.overwrite = overwrite
         self.max_bytes = settings.EDITORIAL_IMPORT_MAX_BYTES
+        self.names = _NameCache()
 
     def import_one(self, slug, data, *, display):
         report = FileReport(display, "failed", size=len(data))
@@ -170,7 +176,9 @@ class _Importer:
                 self._upsert(slug, document, values, body, digest, report)
                 if self.dry_run:
                     transaction.set_rollback(True)
+                    self.names.clear()
         except Exception as exc:  # a database error for this file must not stop the batch
+            self.names.clear()
             report.action, report.message = "failed", f"could not be saved: {exc}"
         return report
 
@@ -193,7 +201,8 @@ class _Importer:
             post = Post(slug=slug)
 
         for key, attr in TEXT_FIELDS.items():
-            setattr(post, attr, values[key])
+            # An empty translation is NULL, so the English page falls back to Chinese.
+            setattr(post, attr, values[key] or (None if attr.endswith("_en") else ""))
         post.body_zh_hans = body
         post.date = values["date"]
 
@@ -208,12 +217,18 @@ class _Importer:
             "keys": list(meta),
             "extra": {k: _jsonable(v) for k, v in meta.items() if k not in MODELLED_KEYS},
             "imported_status": post.status,
+            # Lists holding empty items ('' or null) come back exactly as they were.
+            "lists": {
+                key: _jsonable(meta[key])
+                for key in LIST_KEYS
+                if isinstance(meta.get(key), list) and any(v is None or v == "" for v in meta[key])
+            },
         }
         post.import_sha256 = digest
         post.imported_at = timezone.now()
         post.save()
-        _set_tags(post, values["tags"])
-        _set_entities(post, {key: values[key] for key in ENTITY_KEYS})
+        _set_tags(post, values["tags"], self.names)
+        _set_entities(post, {key: values[key] for key in ENTITY_KEYS}, self.names)
         report.action = "created" if created else "updated"
 
 
@@ -308,13 +323,67 @@ def _jsonable(value):
     return value
 
 
-def _set_tags(post, names):
+class _NameCache:
+    """Tags and entities already in the database, looked up once per import run.
+
+    The importer forgets everything (``clear``) whenever a file's transaction is
+    rolled back, so a row that was never committed is never reused.
+    """
+
+    def __init__(self):
+        self.clear()
+
+    def clear(self):
+        self.tags = {}
+        self.slugs = {}
+
+    def tag(self, name):
+        key = name.casefold()
+        if key not in self.tags:
+            self.tags[key] = Tag.objects.filter(name__iexact=name).first() or Tag.objects.create(name=name)
+        return self.tags[key]
+
+    def taken_slugs(self, kind):
+        if kind not in self.slugs:
+            self.slugs[kind] = set(Entity.objects.filter(kind=kind).values_list("slug", flat=True))
+        return self.slugs[kind]
+
+    def entities_for(self, wanted):
+        """{(kind, name): Entity} for every pair, creating the missing ones in bulk."""
+        found = {}
+        for kind in {k for k, _ in wanted}:
+            names = {n for k, n in wanted if k == kind}
+            found.update({(kind, e.name): e for e in Entity.objects.filter(kind=kind, name__in=names)})
+        missing = [pair for pair in dict.fromkeys(wanted) if pair not in found]
+        if missing:
+            new = []
+            for kind in {k for k, _ in missing}:
+                taken = self.taken_slugs(kind)
+                for k, name in missing:
+                    if k == kind:
+                        slug = _free_slug(pinyin_slug(name) or kind, taken)
+                        taken.add(slug)
+                        new.append(Entity(kind=kind, name=name, slug=slug))
+            for entity in Entity.objects.bulk_create(new):
+                found[(entity.kind, entity.name)] = entity
+        return found
+
+
+def _free_slug(base, taken):
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base[:190]}-{n}"
+    return slug
+
+
+def _set_tags(post, names, cache):
     if post.ordered_tag_names() == names:
         return
     TaggedPost.objects.filter(content_object=post).delete()
     seen, rows = set(), []
     for name in names:
-        tag = _tag(name)
+        tag = cache.tag(name)
         if tag.pk in seen:
             continue  # the same tag twice (case differs): taggit keeps one link
         seen.add(tag.pk)
@@ -323,25 +392,13 @@ def _set_tags(post, names):
     post._prefetched_objects_cache = {}
 
 
-def _tag(name):
-    tag = Tag.objects.filter(name__iexact=name).first()
-    return tag or Tag.objects.create(name=name)
-
-
-def _set_entities(post, lists):
+def _set_entities(post, lists, cache):
     wanted = [(ENTITY_KEYS[key], name) for key in ENTITY_KEYS for name in lists[key]]
     current = [(link.entity.kind, link.entity.name) for link in post.entity_links.select_related("entity")]
     if current == wanted:
         return
     PostEntity.objects.filter(post=post).delete()
-    existing = {}
-    for kind in {k for k, _ in wanted}:
-        names = {n for k, n in wanted if k == kind}
-        existing.update({(kind, e.name): e for e in Entity.objects.filter(kind=kind, name__in=names)})
-    rows = []
-    for position, (kind, name) in enumerate(wanted):
-        entity = existing.get((kind, name))
-        if entity is None:
-            entity = existing[(kind, name)] = Entity.objects.create(kind=kind, name=name)
-        rows.append(PostEntity(post=post, entity=entity, position=position))
-    PostEntity.objects.bulk_create(rows)
+    entities = cache.entities_for(wanted)
+    PostEntity.objects.bulk_create(
+        PostEntity(post=post, entity=entities[pair], position=position) for position, pair in enumerate(wanted)
+    )

@@ -152,8 +152,8 @@ class Post(models.Model):
         return self.status in Status.public() and self.published_at is not None and self.published_at <= timezone.now()
 
     @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
+    def from_db(cls, db, field_names, values, *args, **kwargs):
+        instance = super().from_db(db, field_names, values, *args, **kwargs)
         instance._rendered_bodies = {
             name: value
             for name, value in zip(field_names, values, strict=True)

@@ -44,6 +44,8 @@ Repairs, in the order they are tried (each is reported with its line number):
 * ``orphan-p``: an English paragraph left outside its block (after an early
   ``</details>``) is put back into the empty block before it, or becomes a block.
 * ``trailing-text``: text after ``</p>`` inside a block is appended to the original.
+* ``layout``: a block that is otherwise sound but spaced differently (a blank line
+  before ``</details>``, say) is written in the canonical layout.
 """
 
 import re
@@ -193,6 +195,7 @@ class _Parser:
 
     def _block(self, start):
         lines = self.lines
+        repairs_before = len(self.result.repairs)
         opening = OPEN_RE.match(lines[start])
         if not opening.group(1):
             self.repair(start, "open-tag", "<details without >")
@@ -229,6 +232,8 @@ class _Parser:
         else:
             original.trailing_newline = trailing_newline
             self.result.segments.append(original)
+            if len(self.result.repairs) == repairs_before and "".join(lines[start : end + 1]) != original.to_markdown():
+                self.repair(start, "layout", "blank lines or spacing inside the block made canonical")
         for text in (spill, after):
             if text:
                 self.chunk.append(text)

@@ -1,0 +1,45 @@
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from editorial.models import Entity, Post, Status
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.PostGenerationMethodCall("set_password", "pw")
+
+
+class PostFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Post
+
+    title_zh_hans = factory.Sequence(lambda n: f"测试文章{n}")
+    summary_zh_hans = "一段摘要。"
+    body_zh_hans = "### 开场\n\n**主持人:** 大家好。\n"
+    date = datetime.date(2025, 1, 1)
+    status = Status.DRAFT
+
+    class Params:
+        published = factory.Trait(status=Status.PUBLISHED, published_at=factory.LazyFunction(timezone.now))
+        evergreen = factory.Trait(status=Status.EVERGREEN, published_at=factory.LazyFunction(timezone.now))
+        in_review = factory.Trait(status=Status.REVIEW)
+        archived = factory.Trait(status=Status.ARCHIVED, published_at=factory.LazyFunction(timezone.now))
+        scheduled = factory.Trait(
+            status=Status.PUBLISHED,
+            published_at=factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=1)),
+        )
+
+
+class EntityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Entity
+
+    kind = Entity.Kind.PERSON
+    name = factory.Sequence(lambda n: f"Person {n}")

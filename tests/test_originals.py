@@ -1,0 +1,238 @@
+"""The original-language block parser: canonical shapes survive byte for byte, broken ones are repaired."""
+
+import re
+
+import pytest
+
+from editorial import originals
+from editorial.originals import Original
+
+CANONICAL_A = (
+    "**Host:** 大家好。\n"
+    "<details>\n"
+    "<summary>View/Hide Original English</summary>\n"
+    '<p class="english-text">Hello everyone.</p>\n'
+    "</details>\n"
+    "\n"
+    "第二段。\n"
+    "<details>\n"
+    "<summary>View/Hide Original English</summary>\n"
+    '<p class="english-text">Second &amp; last.<br>Really.</p>\n'
+    "</details>"
+)
+
+
+def codes(text):
+    return [r.code for r in originals.parse(text).repairs]
+
+
+def test_canonical_body_round_trips_byte_for_byte():
+    parsed = originals.parse(CANONICAL_A)
+    assert parsed.repairs == []
+    assert [o.text for o in parsed.originals] == ["Hello everyone.", "Second &amp; last.<br>Really."]
+    assert parsed.chinese == "**Host:** 大家好。\n\n第二段。\n"
+    assert originals.serialize(parsed.segments) == CANONICAL_A
+
+
+@pytest.mark.parametrize(
+    "body, lang, style",
+    [
+        (
+            "中文。\n\n<details>\n<summary>Original English</summary>\n\n**Host**: Hello.\n\nMore.\n\n</details>\n",
+            "en",
+            "md",
+        ),
+        ("中文。\n\n<details>\n<summary>Original English Source</summary>\n\nLine one.\nLine two.\n\n</details>\n", "en", "source"),
+        ("中文。\n\n<details>\n<summary>View/Hide Original Text</summary>\n<p>原话一<br>原话二</p>\n</details>\n", "und", "p"),
+        (
+            '中文。\n\n<details>\n<summary>View/Hide Original Chinese</summary>\n<p class="english-text">原话</p>\n</details>\n',
+            "zh",
+            "p",
+        ),
+    ],
+)
+def test_newer_shapes_are_recognised_and_kept(body, lang, style):
+    parsed = originals.parse(body)
+    assert parsed.repairs == []
+    (original,) = parsed.originals
+    assert (original.lang, original.style) == (lang, style)
+    assert originals.serialize(parsed.segments) == body
+
+
+def test_markdown_original_keeps_its_blank_lines():
+    body = "中文。\n\n<details>\n<summary>Original English</summary>\n\nOne.\n\nTwo.\n\n</details>\n\n后文。\n"
+    parsed = originals.parse(body)
+    assert parsed.originals[0].text == "One.\n\nTwo."
+    assert parsed.chinese == "中文。\n\n\n后文。\n"
+
+
+BROKEN = [
+    # (name, body, expected repair codes, expected original texts, Chinese text that must stay Chinese)
+    (
+        "summary closed by </p>",
+        "甲。\n<details>\n<summary>View/Hide Original English</p>\n<p class=\"english-text\">A.</p>\n</details>\n乙。\n",
+        ["summary-close"],
+        ["A."],
+        "乙。",
+    ),
+    (
+        "misspelled label",
+        "甲。\n<details>\n<summary>Veiw/Hide Original English</summary>\n<p class=\"english-text\">A.</p>\n</details>\n",
+        ["summary-label"],
+        ["A."],
+        "甲。",
+    ),
+    (
+        "mangled close before a heading",
+        "甲。\n<details>\n<summary>View/Hide Original English</summary>\n<p class=\"english-text\">A.</p>\n"
+        "</detais>\n\n### 标题\n\n乙。\n",
+        ["close-tag"],
+        ["A."],
+        "### 标题",
+    ),
+    (
+        "stray tag before the real close",
+        "<details>\n<summary>View/Hide Original English</summary>\n<p class=\"english-text\">A.</p>\n</text>\n</details>\n乙。\n",
+        ["stray-tag"],
+        ["A."],
+        "乙。",
+    ),
+    (
+        "never closed, Chinese follows after a blank line",
+        "<details>\n<summary>View/Hide Original English</summary>\n<p class=\"english-text\">A.</p>\n\n乙。\n\n丙。\n",
+        ["unclosed"],
+        ["A."],
+        "乙。",
+    ),
+    (
+        "whole block on one line",
+        '甲。\n\n<details> <summary>View/Hide Original English</summary> <p class="english-text">A.</p> </details>\n',
+        ["one-line"],
+        ["A."],
+        "甲。",
+    ),
+    (
+        "opening tag without >",
+        "甲。\n<details\n<summary>View/Hide Original English</summary>\n<p class=\"english-text\">A.</p>\n</details>\n",
+        ["open-tag"],
+        ["A."],
+        "甲。",
+    ),
+    (
+        "paragraph class variant",
+        "<details>\n<summary>View/Hide Original English</summary>\n<p class=\"p-english-text\">A.</p>\n</details>\n",
+        ["p-class"],
+        ["A."],
+        "",
+    ),
+    (
+        "English paragraph left outside after an early close",
+        "甲。\n<details>\n<summary>View/Hide Original English</p>\n</details>\n"
+        "<p class=\"english-text\">A.</p>\n</details>\n\n乙。\n",
+        ["summary-close", "orphan-p"],
+        ["A."],
+        "乙。",
+    ),
+    (
+        "Chinese text pasted into a garbled close",
+        "<details>\n<summary>View/Hide Original English</summary>\n<p class=\"english-text\">A.</p>\n</所有算法都信手拈来。\n",
+        ["close-spill"],
+        ["A."],
+        "所有算法都信手拈来。",
+    ),
+    (
+        "Chinese text pasted into the summary line",
+        "<details>\n<summary>View/Hide Original English</任何协调一致的回应。\n<p class=\"english-text\">A.</p>\n</details>\n",
+        ["summary-spill"],
+        ["A."],
+        "任何协调一致的回应。",
+    ),
+    (
+        "a broken block that holds the Chinese paragraph",
+        "<details>\n<summary>View/Hide Original English</summary>\n<p class=\"english-text\">这是一段中文翻译，被放错了地方。\n"
+        "<details>\n<summary>View/Hide Original English</summary>\n<p class=\"english-text\">A.</p>\n</details>\n",
+        ["unclosed", "chinese-in-block"],
+        ["A."],
+        "这是一段中文翻译，被放错了地方。",
+    ),
+    (
+        "truncated at the end of the file",
+        "甲。\n<details>\n<summary>View/Hide Original English</summary>\n<p class=\"english-text\">I was short, I went I",
+        ["p-close", "unclosed"],
+        ["I was short, I went I"],
+        "甲。",
+    ),
+]
+
+
+@pytest.mark.parametrize("name, body, expected_codes, texts, chinese", BROKEN, ids=[b[0] for b in BROKEN])
+def test_broken_blocks_are_repaired_without_losing_text(name, body, expected_codes, texts, chinese):
+    parsed = originals.parse(body)
+    assert sorted(set(codes(body))) == sorted(set(expected_codes))
+    assert [o.text for o in parsed.originals] == texts
+    assert chinese in parsed.chinese
+    for text in texts:
+        assert text not in parsed.chinese
+    # The repaired body is canonical: parsing it again needs no repair and changes nothing.
+    out = originals.serialize(parsed.segments)
+    again = originals.parse(out)
+    assert again.repairs == []
+    assert originals.serialize(again.segments) == out
+
+
+def test_repairs_name_the_line():
+    body = "甲。\n\n乙。\n<details>\n<summary>Veiw/Hide Original English</summary>\n"
+    body += '<p class="english-text">A.</p>\n</details>\n'
+    (repair,) = originals.parse(body).repairs
+    assert repair.line == 5
+    assert "line 5" in str(repair)
+
+
+def test_an_english_paragraph_alone_becomes_a_block_of_its_own():
+    parsed = originals.parse('甲。\n<p class="english-text">A.</p>\n\n乙。\n')
+    assert [o.text for o in parsed.originals] == ["A."]
+    assert "乙。" in parsed.chinese
+
+
+def test_body_without_blocks_is_untouched():
+    body = "### 标题\n\n只有中文。\n\n> 引用\n"
+    parsed = originals.parse(body)
+    assert parsed.segments == [body]
+    assert originals.serialize(parsed.segments) == body
+
+
+def test_to_markdown_writes_the_canonical_shape():
+    assert Original("Hi.", "en", "p").to_markdown() == (
+        '<details>\n<summary>View/Hide Original English</summary>\n<p class="english-text">Hi.</p>\n</details>\n'
+    )
+    assert Original("Hi.", "en", "md", trailing_newline=False).to_markdown() == (
+        "<details>\n<summary>Original English</summary>\n\nHi.\n\n</details>"
+    )
+
+
+# --- on the real corpus ----------------------------------------------------------------------
+
+WRAPPER = re.compile(r"</?(details|summary|p)\b[^>]*>|<details\b|</summary\b|</[A-Za-z]+>|(?m:^</)", re.I)
+SUMMARY_TEXT = re.compile(r"<summary>([^<\n]*)", re.I)
+
+
+def words(body):
+    """The words of a body, with block wrappers and their labels taken out."""
+
+    def label(m):
+        return " " if originals.classify_label(m.group(1)) is not None else " " + m.group(1)
+
+    return WRAPPER.sub(" ", SUMMARY_TEXT.sub(label, body)).split()
+
+
+def test_every_corpus_body_keeps_every_word_in_order(corpus):
+    files = sorted(corpus.glob("*/*.md"))
+    assert len(files) >= 240
+    for path in files:
+        body = path.read_text(encoding="utf-8").split("\n---\n", 1)[1]
+        parsed = originals.parse(body)
+        out = originals.serialize(parsed.segments)
+        assert words(out) == words(body), path.name
+        again = originals.parse(out)
+        assert again.repairs == [], (path.name, [str(r) for r in again.repairs[:3]])
+        assert originals.serialize(again.segments) == out, path.name
