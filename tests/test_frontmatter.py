@@ -67,9 +67,7 @@ def test_write_uses_the_sites_format():
         {"title": "标题：副标题", "date": datetime.date(2025, 1, 2), "tags": ["b", "a"], "project": [], "guest": ""},
         "body",
     )
-    assert text == (
-        "---\ndate: '2025-01-02'\nguest: ''\nproject: []\ntags:\n- b\n- a\ntitle: 标题：副标题\n---\nbody"
-    )
+    assert text == ("---\ndate: '2025-01-02'\nguest: ''\nproject: []\ntags:\n- b\n- a\ntitle: 标题：副标题\n---\nbody")
 
 
 def test_write_never_wraps_long_values():

@@ -42,8 +42,16 @@ def test_canonical_body_round_trips_byte_for_byte():
             "en",
             "md",
         ),
-        ("中文。\n\n<details>\n<summary>Original English Source</summary>\n\nLine one.\nLine two.\n\n</details>\n", "en", "source"),
-        ("中文。\n\n<details>\n<summary>View/Hide Original Text</summary>\n<p>原话一<br>原话二</p>\n</details>\n", "und", "p"),
+        (
+            "中文。\n\n<details>\n<summary>Original English Source</summary>\n\nLine one.\nLine two.\n\n</details>\n",
+            "en",
+            "source",
+        ),
+        (
+            "中文。\n\n<details>\n<summary>View/Hide Original Text</summary>\n<p>原话一<br>原话二</p>\n</details>\n",
+            "und",
+            "p",
+        ),
         (
             '中文。\n\n<details>\n<summary>View/Hide Original Chinese</summary>\n<p class="english-text">原话</p>\n</details>\n',
             "zh",
@@ -70,21 +78,21 @@ BROKEN = [
     # (name, body, expected repair codes, expected original texts, Chinese text that must stay Chinese)
     (
         "summary closed by </p>",
-        "甲。\n<details>\n<summary>View/Hide Original English</p>\n<p class=\"english-text\">A.</p>\n</details>\n乙。\n",
+        '甲。\n<details>\n<summary>View/Hide Original English</p>\n<p class="english-text">A.</p>\n</details>\n乙。\n',
         ["summary-close"],
         ["A."],
         "乙。",
     ),
     (
         "misspelled label",
-        "甲。\n<details>\n<summary>Veiw/Hide Original English</summary>\n<p class=\"english-text\">A.</p>\n</details>\n",
+        '甲。\n<details>\n<summary>Veiw/Hide Original English</summary>\n<p class="english-text">A.</p>\n</details>\n',
         ["summary-label"],
         ["A."],
         "甲。",
     ),
     (
         "mangled close before a heading",
-        "甲。\n<details>\n<summary>View/Hide Original English</summary>\n<p class=\"english-text\">A.</p>\n"
+        '甲。\n<details>\n<summary>View/Hide Original English</summary>\n<p class="english-text">A.</p>\n'
         "</detais>\n\n### 标题\n\n乙。\n",
         ["close-tag"],
         ["A."],
@@ -92,14 +100,14 @@ BROKEN = [
     ),
     (
         "stray tag before the real close",
-        "<details>\n<summary>View/Hide Original English</summary>\n<p class=\"english-text\">A.</p>\n</text>\n</details>\n乙。\n",
+        '<details>\n<summary>View/Hide Original English</summary>\n<p class="english-text">A.</p>\n</text>\n</details>\n乙。\n',
         ["stray-tag"],
         ["A."],
         "乙。",
     ),
     (
         "never closed, Chinese follows after a blank line",
-        "<details>\n<summary>View/Hide Original English</summary>\n<p class=\"english-text\">A.</p>\n\n乙。\n\n丙。\n",
+        '<details>\n<summary>View/Hide Original English</summary>\n<p class="english-text">A.</p>\n\n乙。\n\n丙。\n',
         ["unclosed"],
         ["A."],
         "乙。",
@@ -113,14 +121,14 @@ BROKEN = [
     ),
     (
         "opening tag without >",
-        "甲。\n<details\n<summary>View/Hide Original English</summary>\n<p class=\"english-text\">A.</p>\n</details>\n",
+        '甲。\n<details\n<summary>View/Hide Original English</summary>\n<p class="english-text">A.</p>\n</details>\n',
         ["open-tag"],
         ["A."],
         "甲。",
     ),
     (
         "paragraph class variant",
-        "<details>\n<summary>View/Hide Original English</summary>\n<p class=\"p-english-text\">A.</p>\n</details>\n",
+        '<details>\n<summary>View/Hide Original English</summary>\n<p class="p-english-text">A.</p>\n</details>\n',
         ["p-class"],
         ["A."],
         "",
@@ -128,36 +136,36 @@ BROKEN = [
     (
         "English paragraph left outside after an early close",
         "甲。\n<details>\n<summary>View/Hide Original English</p>\n</details>\n"
-        "<p class=\"english-text\">A.</p>\n</details>\n\n乙。\n",
+        '<p class="english-text">A.</p>\n</details>\n\n乙。\n',
         ["summary-close", "orphan-p"],
         ["A."],
         "乙。",
     ),
     (
         "Chinese text pasted into a garbled close",
-        "<details>\n<summary>View/Hide Original English</summary>\n<p class=\"english-text\">A.</p>\n</所有算法都信手拈来。\n",
+        '<details>\n<summary>View/Hide Original English</summary>\n<p class="english-text">A.</p>\n</所有算法都信手拈来。\n',
         ["close-spill"],
         ["A."],
         "所有算法都信手拈来。",
     ),
     (
         "Chinese text pasted into the summary line",
-        "<details>\n<summary>View/Hide Original English</任何协调一致的回应。\n<p class=\"english-text\">A.</p>\n</details>\n",
+        '<details>\n<summary>View/Hide Original English</任何协调一致的回应。\n<p class="english-text">A.</p>\n</details>\n',
         ["summary-spill"],
         ["A."],
         "任何协调一致的回应。",
     ),
     (
         "a broken block that holds the Chinese paragraph",
-        "<details>\n<summary>View/Hide Original English</summary>\n<p class=\"english-text\">这是一段中文翻译，被放错了地方。\n"
-        "<details>\n<summary>View/Hide Original English</summary>\n<p class=\"english-text\">A.</p>\n</details>\n",
+        '<details>\n<summary>View/Hide Original English</summary>\n<p class="english-text">这是一段中文翻译，被放错了地方。\n'
+        '<details>\n<summary>View/Hide Original English</summary>\n<p class="english-text">A.</p>\n</details>\n',
         ["unclosed", "chinese-in-block"],
         ["A."],
         "这是一段中文翻译，被放错了地方。",
     ),
     (
         "truncated at the end of the file",
-        "甲。\n<details>\n<summary>View/Hide Original English</summary>\n<p class=\"english-text\">I was short, I went I",
+        '甲。\n<details>\n<summary>View/Hide Original English</summary>\n<p class="english-text">I was short, I went I',
         ["p-close", "unclosed"],
         ["I was short, I went I"],
         "甲。",
