@@ -163,6 +163,10 @@ STORAGES = {
     },
 }
 
+# In development static files are served from the source folders, fresh on each request.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
+
 LOGIN_URL = "admin:login"
 
 # Security: DJANGO_HTTPS=1 when served behind TLS.

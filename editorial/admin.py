@@ -89,6 +89,7 @@ class EntityAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "post_count"]
     list_filter = ["kind"]
     search_fields = ["name"]
+    ordering = ["name", "kind"]
     readonly_fields = ["slug"]
 
     def get_queryset(self, request):

@@ -166,8 +166,8 @@ class Post(models.Model):
         changed = []
         for code in rendering.LANGUAGE_SUFFIXES:
             source = getattr(self, f"body_{code}") or ""
-            previous = getattr(self, "_rendered_bodies", {}).get(f"body_{code}")
-            if force or previous is None or previous != source:
+            rendered = getattr(self, "_rendered_bodies", None)
+            if force or rendered is None or (rendered.get(f"body_{code}") or "") != source:
                 setattr(self, f"body_html_{code}", rendering.render_body(source, code))
                 changed.append(f"body_html_{code}")
         self._rendered_bodies = {f"body_{c}": getattr(self, f"body_{c}") or "" for c in rendering.LANGUAGE_SUFFIXES}

@@ -11,6 +11,7 @@ from editorial.importers import import_files
 
 class Command(BaseCommand):
     help = "Import posts from .md files or folders (recursively). The file name is the post's slug."
+    requires_system_checks = []  # a batch job; start it fast
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", metavar="PATH", help="files or folders of .md files")

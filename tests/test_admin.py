@@ -1,0 +1,109 @@
+"""Editors manage posts in the admin: list, search, add, change; entities autocomplete."""
+
+import pytest
+from django.urls import reverse
+
+from editorial.models import Entity, Post, Status
+
+from .factories import EntityFactory, PostFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor(admin_client):
+    return admin_client
+
+
+def test_changelist_shows_status_and_english(editor):
+    PostFactory(published=True, title_zh_hans="有英文", title_en="Has English")
+    PostFactory(title_zh_hans="只有中文")
+    response = editor.get(reverse("admin:editorial_post_changelist"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "有英文" in html and "只有中文" in html
+
+
+def test_search_covers_both_languages(editor):
+    PostFactory(title_zh_hans="向量数据库", title_en="Vector databases")
+    PostFactory(title_zh_hans="睡眠")
+    url = reverse("admin:editorial_post_changelist")
+    assert "向量数据库" in editor.get(url, {"q": "Vector"}).content.decode()
+    assert "睡眠" not in editor.get(url, {"q": "Vector"}).content.decode()
+    assert "向量数据库" in editor.get(url, {"q": "向量"}).content.decode()
+
+
+@pytest.mark.parametrize("param", ["status__exact=published", "english=no", "english=yes", "unlisted__exact=1"])
+def test_filters_work(editor, param):
+    PostFactory(published=True, title_en="x")
+    response = editor.get(reverse("admin:editorial_post_changelist") + "?" + param)
+    assert response.status_code == 200
+
+
+def test_add_a_post_with_a_chinese_title_only(editor):
+    response = editor.get(reverse("admin:editorial_post_add"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'name="title_zh_hans"' in html and 'name="title_en"' in html
+    data = {
+        "title_zh_hans": "新的文章",
+        "title_en": "",
+        "slug": "",
+        "summary_zh_hans": "摘要",
+        "body_zh_hans": "### 标题\n\n正文",
+        "status": Status.DRAFT,
+        "tags": "llm, 中文标签",
+        "entity_links-TOTAL_FORMS": "0",
+        "entity_links-INITIAL_FORMS": "0",
+    }
+    response = editor.post(reverse("admin:editorial_post_add"), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    post = Post.objects.get(title_zh_hans="新的文章")
+    assert post.slug == "xin-de-wen-zhang"
+    assert sorted(post.tags.names()) == ["llm", "中文标签"]
+    assert post.author.username == "admin"
+    assert '<h3 id="标题">标题</h3>' in post.body_html_zh_hans
+
+
+def test_change_a_posts_english_side(editor):
+    post = PostFactory(title_zh_hans="中文")
+    url = reverse("admin:editorial_post_change", args=[post.pk])
+    assert editor.get(url).status_code == 200
+    data = {
+        "title_zh_hans": "中文",
+        "title_en": "English",
+        "slug": post.slug,
+        "body_zh_hans": post.body_zh_hans,
+        "body_en": "English body",
+        "status": Status.DRAFT,
+        "tags": "",
+        "entity_links-TOTAL_FORMS": "0",
+        "entity_links-INITIAL_FORMS": "0",
+    }
+    assert editor.post(url, data).status_code == 302
+    post.refresh_from_db()
+    assert (post.title_en, post.body_html_en) == ("English", "<p>English body</p>")
+
+
+def test_entity_autocomplete(editor):
+    EntityFactory(kind=Entity.Kind.ORGANISATION, name="OpenAI")
+    EntityFactory(kind=Entity.Kind.PERSON, name="Sam Altman")
+    response = editor.get(
+        reverse("admin:autocomplete"),
+        {"term": "open", "app_label": "editorial", "model_name": "postentity", "field_name": "entity"},
+    )
+    assert response.status_code == 200
+    assert [r["text"] for r in response.json()["results"]] == ["OpenAI"]
+
+
+def test_entity_changelist_counts_posts(editor):
+    entity = EntityFactory(name="Jensen Huang")
+    post = PostFactory()
+    post.entity_links.create(entity=entity, position=0)
+    html = editor.get(reverse("admin:editorial_entity_changelist")).content.decode()
+    assert "Jensen Huang" in html
+
+
+def test_admin_speaks_chinese(editor):
+    html = editor.get(reverse("admin:editorial_post_changelist"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "文章" in html

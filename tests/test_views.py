@@ -1,0 +1,100 @@
+"""The minimal public site: /zh/ and /en/ list public posts; drafts never show."""
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import translation
+
+from .factories import PostFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_root_sends_readers_to_their_language(client):
+    assert client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")["Location"] == "/en/"
+    assert client.get("/", HTTP_ACCEPT_LANGUAGE="zh-CN,zh;q=0.9")["Location"] == "/zh/"
+    assert client.get("/")["Location"] == "/zh/"
+
+
+def test_home_lists_public_posts_only(client):
+    PostFactory(published=True, title_zh_hans="公开文章", title_en="Public post")
+    PostFactory(title_zh_hans="草稿文章")
+    PostFactory(in_review=True, title_zh_hans="审核中文章")
+    PostFactory(scheduled=True, title_zh_hans="定时文章")
+    PostFactory(published=True, unlisted=True, title_zh_hans="不列出的文章")
+    zh = client.get("/zh/").content.decode()
+    assert "公开文章" in zh
+    for hidden in ("草稿文章", "审核中文章", "定时文章", "不列出的文章"):
+        assert hidden not in zh
+    en = client.get("/en/").content.decode()
+    assert "Public post" in en and '<html lang="en">' in en
+
+
+def test_post_page_in_both_languages(client):
+    post = PostFactory(
+        published=True,
+        slug="-abc",
+        title_zh_hans="中文标题",
+        title_en="English title",
+        body_zh_hans="### 开场\n\n正文。",
+    )
+    zh = client.get("/zh/posts/-abc/")
+    assert zh.status_code == 200
+    assert '<h3 id="开场">开场</h3>' in zh.content.decode()
+    en = client.get("/en/posts/-abc/").content.decode()
+    assert "<h1>English title</h1>" in en
+    assert 'hreflang="zh-Hans" href="/zh/posts/-abc/"' in en
+    with translation.override("en"):
+        assert post.get_absolute_url() == "/en/posts/-abc/"
+
+
+def test_untranslated_post_shows_chinese_with_a_note_on_the_english_site(client):
+    PostFactory(published=True, slug="only-zh", title_zh_hans="只有中文", title_en=None)
+    html = client.get("/en/posts/only-zh/").content.decode()
+    assert "<h1>只有中文</h1>" in html
+    assert "has not been translated into English yet" in html
+
+
+@pytest.mark.parametrize("trait", ["draft", "in_review", "scheduled", "archived"])
+def test_hidden_posts_are_not_found(client, trait):
+    kwargs = {} if trait == "draft" else {trait: True}
+    PostFactory(slug="hidden", **kwargs)
+    assert client.get("/zh/posts/hidden/").status_code == 404
+
+
+def test_unlisted_post_is_reachable_at_its_address(client):
+    PostFactory(published=True, unlisted=True, slug="quiet")
+    assert client.get("/zh/posts/quiet/").status_code == 200
+
+
+def test_odd_slugs_resolve(client):
+    PostFactory(published=True, slug="The_Last_Bastion_of_Humanity:_Can_Emotions_Compete_with_AI?")
+    PostFactory(published=True, slug="AI Vibe Coding 社区讨论会纪要0705")
+    for post_slug in (
+        "The_Last_Bastion_of_Humanity:_Can_Emotions_Compete_with_AI?",
+        "AI Vibe Coding 社区讨论会纪要0705",
+    ):
+        url = reverse("editorial:post-detail", kwargs={"slug": post_slug})
+        assert client.get(url).status_code == 200, url
+
+
+def test_home_page_query_count_does_not_grow_with_posts(client, django_assert_num_queries):
+    PostFactory(published=True)
+    with django_assert_num_queries(2):
+        client.get("/zh/")
+    PostFactory.create_batch(40, published=True)
+    with django_assert_num_queries(2):
+        client.get("/zh/")
+
+
+def test_home_is_paginated_by_30(client):
+    PostFactory.create_batch(31, published=True)
+    assert client.get("/zh/").content.decode().count('class="post-card"') == 30
+    assert client.get("/zh/?page=2").content.decode().count('class="post-card"') == 1
+
+
+@override_settings(DEBUG=False)
+def test_not_found_page_is_friendly(client):
+    response = client.get("/zh/posts/nope/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode() or "页面" in response.content.decode()
