@@ -61,7 +61,8 @@ class Post(models.Model):
         _("body"),
         blank=True,
         help_text=_(
-            "Markdown. The original text of a passage follows it in a <details> block, as in the imported files."
+            "Markdown. The original text of a passage follows it in a “View/Hide Original English” block, "
+            "as in the imported files."
         ),
     )
     body_html = models.TextField(_("rendered body"), blank=True, editable=False)
