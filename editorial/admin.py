@@ -1,10 +1,14 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
-from .forms import PostAdminForm
-from .models import Entity, Post, PostEntity
+from .forms import ImportUploadForm, PostAdminForm
+from .models import Entity, Post, PostEntity, Status
+from .uploads import import_uploads
 
 
 class PostEntityInline(admin.TabularInline):
@@ -82,6 +86,39 @@ class PostAdmin(TabbedTranslationAdmin):
         if not change and obj.author_id is None:
             obj.author = request.user
         super().save_model(request, obj, form, change)
+
+    def get_urls(self):
+        extra = [path("import/", self.admin_site.admin_view(self.import_view), name="editorial_post_import")]
+        return extra + super().get_urls()
+
+    def import_view(self, request):
+        """Upload .md files (or a .zip of them) and get the same per-file report as the command."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        may_publish = request.user.has_perm("editorial.publish_post")
+        result = None
+        if request.method == "POST":
+            form = ImportUploadForm(request.POST, request.FILES)
+            if form.is_valid():
+                # Only someone who may publish may bring posts in as public.
+                hold = form.cleaned_data["hold"] or (None if may_publish else Status.DRAFT)
+                result = import_uploads(
+                    form.cleaned_data["files"],
+                    hold=hold,
+                    overwrite=form.cleaned_data["overwrite"],
+                    dry_run=form.cleaned_data["dry_run"],
+                )
+        else:
+            form = ImportUploadForm()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Import Markdown"),
+            "form": form,
+            "result": result,
+            "may_publish": may_publish,
+        }
+        return TemplateResponse(request, "admin/editorial/post/import.html", context)
 
 
 @admin.register(Entity)

@@ -227,8 +227,8 @@ class _Importer:
         post.import_sha256 = digest
         post.imported_at = timezone.now()
         post.save()
-        _set_tags(post, values["tags"], self.names)
-        _set_entities(post, {key: values[key] for key in ENTITY_KEYS}, self.names)
+        _set_tags(post, values["tags"], self.names, created=created)
+        _set_entities(post, {key: values[key] for key in ENTITY_KEYS}, self.names, created=created)
         report.action = "created" if created else "updated"
 
 
@@ -351,9 +351,10 @@ class _NameCache:
     def entities_for(self, wanted):
         """{(kind, name): Entity} for every pair, creating the missing ones in bulk."""
         found = {}
-        for kind in {k for k, _ in wanted}:
-            names = {n for k, n in wanted if k == kind}
-            found.update({(kind, e.name): e for e in Entity.objects.filter(kind=kind, name__in=names)})
+        if wanted:
+            names = {n for _, n in wanted}
+            for entity in Entity.objects.filter(name__in=names):
+                found[(entity.kind, entity.name)] = entity
         missing = [pair for pair in dict.fromkeys(wanted) if pair not in found]
         if missing:
             new = []
@@ -377,10 +378,11 @@ def _free_slug(base, taken):
     return slug
 
 
-def _set_tags(post, names, cache):
-    if post.ordered_tag_names() == names:
-        return
-    TaggedPost.objects.filter(content_object=post).delete()
+def _set_tags(post, names, cache, *, created):
+    if not created:
+        if post.ordered_tag_names() == names:
+            return
+        TaggedPost.objects.filter(content_object=post).delete()
     seen, rows = set(), []
     for name in names:
         tag = cache.tag(name)
@@ -392,12 +394,13 @@ def _set_tags(post, names, cache):
     post._prefetched_objects_cache = {}
 
 
-def _set_entities(post, lists, cache):
+def _set_entities(post, lists, cache, *, created):
     wanted = [(ENTITY_KEYS[key], name) for key in ENTITY_KEYS for name in lists[key]]
-    current = [(link.entity.kind, link.entity.name) for link in post.entity_links.select_related("entity")]
-    if current == wanted:
-        return
-    PostEntity.objects.filter(post=post).delete()
+    if not created:
+        current = [(link.entity.kind, link.entity.name) for link in post.entity_links.select_related("entity")]
+        if current == wanted:
+            return
+        PostEntity.objects.filter(post=post).delete()
     entities = cache.entities_for(wanted)
     PostEntity.objects.bulk_create(
         PostEntity(post=post, entity=entities[pair], position=position) for position, pair in enumerate(wanted)

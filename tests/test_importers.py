@@ -186,7 +186,7 @@ def test_a_failed_save_leaves_the_old_post_intact(tmp_path, monkeypatch):
     run(str(path))
     path.write_text(POST.format(status="evergreen", title="新标题").replace("- alpha", "- beta"), encoding="utf-8")
 
-    def explode(post, lists, cache):
+    def explode(post, lists, cache, created):
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(importers, "_set_entities", explode)

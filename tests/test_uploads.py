@@ -1,0 +1,84 @@
+"""Editors upload .md files or a .zip in the admin and get the per-file report."""
+
+import io
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+from django.urls import reverse
+
+from editorial.models import Post, Status
+
+pytestmark = pytest.mark.django_db
+
+GOOD = "---\ntitle: 标题\ndate: '2025-01-02'\nstatus: evergreen\ntags:\n- a\n---\n正文。\n"
+
+
+def md(name, text=GOOD):
+    return SimpleUploadedFile(name, text.encode("utf-8"), content_type="text/markdown")
+
+
+def zipped(members, name="notes.zip"):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for member, text in members.items():
+            archive.writestr(member, text)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="application/zip")
+
+
+def upload(client, *files, **fields):
+    return client.post(reverse("admin:editorial_post_import"), {"files": list(files), **fields})
+
+
+def test_upload_page_is_linked_from_the_changelist(admin_client):
+    html = admin_client.get(reverse("admin:editorial_post_changelist")).content.decode()
+    assert reverse("admin:editorial_post_import") in html
+    assert admin_client.get(reverse("admin:editorial_post_import")).status_code == 200
+
+
+def test_upload_markdown_files_and_see_the_report(admin_client):
+    response = upload(admin_client, md("-abc.md"), md("bad.md", "---\ntitle: [\n---\n"))
+    html = response.content.decode()
+    assert "2 files: 1 created, 0 updated, 0 unchanged, 0 conflict, 1 failed" in html
+    assert "front matter is not valid YAML" in html and "第 3 行" in html  # the admin speaks Chinese
+    post = Post.objects.get(slug="-abc")
+    assert post.status == Status.EVERGREEN
+
+
+def test_upload_a_zip_of_markdown_files(admin_client):
+    archive = zipped(
+        {"notes/a.md": GOOD, "notes/sub/b.md": GOOD, "../../evil.md": GOOD, "readme.txt": "x", "__MACOSX/._a.md": "x"}
+    )
+    html = upload(admin_client, archive).content.decode()
+    assert "3 files: 3 created" in html
+    assert sorted(Post.objects.values_list("slug", flat=True)) == ["a", "b", "evil"]
+
+
+def test_a_bad_zip_is_reported(admin_client):
+    html = upload(admin_client, SimpleUploadedFile("x.zip", b"not a zip")).content.decode()
+    assert "not a readable .zip archive" in html
+
+
+@override_settings(EDITORIAL_IMPORT_MAX_BYTES=100)
+def test_oversized_files_are_refused(admin_client):
+    html = upload(admin_client, md("big.md", GOOD + "x" * 200), zipped({"big2.md": GOOD + "x" * 200})).content.decode()
+    assert html.count("more than the 0.0 MB limit") == 2
+    assert not Post.objects.exists()
+
+
+def test_dry_run_and_hold(admin_client):
+    upload(admin_client, md("a.md"), dry_run="on")
+    assert not Post.objects.exists()
+    upload(admin_client, md("a.md"), hold="review")
+    assert Post.objects.get(slug="a").status == Status.REVIEW
+
+
+def test_someone_who_may_not_publish_imports_drafts_only(client, django_user_model):
+    from django.contrib.auth.models import Permission
+
+    user = django_user_model.objects.create_user("writer", password="pw", is_staff=True)
+    user.user_permissions.add(*Permission.objects.filter(codename__in=["add_post", "change_post", "view_post"]))
+    client.force_login(user)
+    upload(client, md("a.md"))
+    assert Post.objects.get(slug="a").status == Status.DRAFT
