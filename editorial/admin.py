@@ -1,11 +1,15 @@
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
+from reversion.admin import VersionAdmin
 
+from . import caching
+from .admin_workflow import MineFilter, WorkflowAdminMixin
 from .forms import ImportUploadForm, PostAdminForm
 from .models import Entity, Post, PostEntity, Status
 from .uploads import import_uploads
@@ -36,18 +40,21 @@ class EnglishFilter(admin.SimpleListFilter):
 
 
 @admin.register(Post)
-class PostAdmin(TabbedTranslationAdmin):
+class PostAdmin(WorkflowAdminMixin, VersionAdmin, TabbedTranslationAdmin):
     form = PostAdminForm
-    list_display = ["title", "status", "is_public", "date", "category", "has_english", "updated_at"]
+    change_list_template = "admin/editorial/post/change_list.html"
+    change_form_template = "admin/editorial/post/change_form.html"
+    object_history_template = "admin/editorial/post/object_history.html"
+    list_display = ["title", "status", "is_public", "date", "category", "has_english", "author", "updated_at"]
     list_display_links = ["title"]
-    list_filter = ["status", EnglishFilter, "unlisted", "area", "category", "tags"]
+    list_filter = ["status", MineFilter, EnglishFilter, "unlisted", "area", "category", "tags"]
     list_select_related = ["author"]
     search_fields = ["title_zh_hans", "title_en", "summary_zh_hans", "summary_en", "slug", "speaker", "guest"]
     date_hierarchy = "date"
     list_per_page = 50
     show_full_result_count = False
     inlines = [PostEntityInline]
-    readonly_fields = ["created_at", "updated_at", "imported_at", "other_front_matter"]
+    readonly_fields = ["status", "created_at", "updated_at", "imported_at", "other_front_matter"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "insight"]}),
         (_("Body"), {"fields": ["body"]}),
@@ -59,7 +66,9 @@ class PostAdmin(TabbedTranslationAdmin):
                 "fields": ["status", "published_at", "unlisted", "author"],
                 "description": _(
                     "Readers see a post that is published or evergreen once its publication time has come. "
-                    "Unlisted posts are reachable at their address but appear in no list."
+                    "Unlisted posts are reachable at their address but appear in no list. The status changes "
+                    "only through the workflow buttons above: an author submits a draft for review; an editor "
+                    "publishes it, requests changes, marks it evergreen or archives it."
                 ),
             },
         ),
@@ -86,6 +95,10 @@ class PostAdmin(TabbedTranslationAdmin):
         if not change and obj.author_id is None:
             obj.author = request.user
         super().save_model(request, obj, form, change)
+        transaction.on_commit(caching.content_changed)
+
+    def view_on_site(self, obj):
+        return obj.get_absolute_url() if obj.is_public else reverse("editorial:post-preview", kwargs={"slug": obj.slug})
 
     def get_urls(self):
         extra = [path("import/", self.admin_site.admin_view(self.import_view), name="editorial_post_import")]

@@ -5,3 +5,23 @@ from django.utils.translation import gettext_lazy as _
 class EditorialConfig(AppConfig):
     name = "editorial"
     verbose_name = _("Editorial")
+
+    def ready(self):
+        import reversion
+
+        from .models import Post, PostEntity, TaggedPost
+
+        # Every save through the admin, an import or a transition keeps a revision of the
+        # post in both languages, with its tags and mentions. Registered here, after
+        # modeltranslation has added the _zh_hans/_en columns, so revisions include them.
+        # The admin's VersionAdmin may have registered them already (inlines only): replace that.
+        for model in (Post, PostEntity, TaggedPost):
+            if reversion.is_registered(model):
+                reversion.unregister(model)
+        reversion.register(TaggedPost)
+        reversion.register(PostEntity)
+        reversion.register(
+            Post,
+            follow=["tagged_items", "entity_links"],
+            exclude=["body_html", "body_html_zh_hans", "body_html_en"],
+        )

@@ -1,10 +1,49 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from . import revisions
 from .models import Post
 
 
 class PostAdminForm(forms.ModelForm):
+    """The post form, refusing to save over changes made since it was opened."""
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["loaded_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        loaded = cleaned.get("loaded_version")
+        if self.instance.pk and loaded is not None:
+            current = Post.objects.select_for_update().get(pk=self.instance.pk)
+            if current.version != loaded:
+                raise ValidationError(self._stale_message(current, loaded), code="stale")
+        return cleaned
+
+    @staticmethod
+    def _stale_message(current, loaded):
+        changed = []
+        opened = next((v for v in revisions.versions_of(current) if v.field_dict.get("version") == loaded), None)
+        if opened is not None:
+            changed = [d.label for d in revisions.diff_against_current(opened, current)]
+        latest = revisions.versions_of(current).first()
+        who = getattr(latest.revision.user, "username", None) if latest else None
+        message = _(
+            "Someone else saved this post after you opened it, so your changes were not saved. "
+            "Your text is still in the form below: copy what you need, reload the page to see the "
+            "current version, and apply your changes to it."
+        )
+        if who:
+            message += " " + _("Last saved by %(who)s.") % {"who": who}
+        if changed:
+            message += " " + _("Changed since you opened it: %(fields)s.") % {"fields": ", ".join(changed)}
+        return message
+
     class Meta:
         model = Post
         fields = [

@@ -21,13 +21,14 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import reversion
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import override
 from taggit.models import Tag
 
-from . import frontmatter, originals
+from . import caching, frontmatter, originals
 from .models import Entity, Post, PostEntity, Status, TaggedPost, validate_slug_text
 from .slugs import pinyin_slug
 
@@ -172,7 +173,8 @@ class _Importer:
         report.repairs = [originals.Repair(r.line + document.body_line - 1, r.code, r.detail) for r in parsed.repairs]
         body = originals.serialize(parsed.segments)
         try:
-            with transaction.atomic(), override("zh-hans"):
+            with transaction.atomic(), override("zh-hans"), reversion.create_revision():
+                reversion.set_comment(f"Imported from {display}")
                 self._upsert(slug, document, values, body, digest, report)
                 if self.dry_run:
                     transaction.set_rollback(True)
@@ -230,6 +232,7 @@ class _Importer:
         _set_tags(post, values["tags"], self.names, created=created)
         _set_entities(post, {key: values[key] for key in ENTITY_KEYS}, self.names, created=created)
         report.action = "created" if created else "updated"
+        transaction.on_commit(caching.content_changed)
 
 
 def decide_visibility(meta, *, hold=None):

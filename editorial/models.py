@@ -1,4 +1,7 @@
+import uuid
+
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -111,6 +114,8 @@ class Post(models.Model):
 
     # Provenance of an imported post: what the file said that we do not model, and
     # the fingerprint of the file last imported (an unchanged file is skipped).
+    # Bumped by every save; a form holding an older number is refused (no silent overwrite).
+    version = models.PositiveIntegerField(_("version"), default=0, editable=False)
     front_matter = models.JSONField(_("other front matter"), default=dict, blank=True, editable=False)
     import_sha256 = models.CharField(max_length=64, blank=True, editable=False)
     imported_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -121,6 +126,11 @@ class Post(models.Model):
         verbose_name = _("post")
         verbose_name_plural = _("posts")
         ordering = ["-published_at", "slug"]
+        permissions = [
+            ("submit_post", _("Can submit posts for review")),
+            ("review_post", _("Can review posts and request changes")),
+            ("publish_post", _("Can publish, archive and mark posts evergreen")),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["slug"], name="post_slug_unique"),
             models.CheckConstraint(
@@ -141,8 +151,9 @@ class Post(models.Model):
         if not self.slug:
             self.slug = unique_slug(Post, self.title_zh_hans or self.title_en or self.title, fallback="post")
         changed = self.render_bodies()
-        if kwargs.get("update_fields") is not None and changed:
-            kwargs["update_fields"] = set(kwargs["update_fields"]) | set(changed)
+        self.version = (self.version or 0) + 1
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = set(kwargs["update_fields"]) | set(changed) | {"version", "updated_at"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -249,3 +260,71 @@ class PostEntity(models.Model):
 
     def __str__(self):
         return f"{self.post_id} → {self.entity}"
+
+
+class StatusChange(models.Model):
+    """One workflow transition: who moved which post from what to what, when, and why."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="status_changes")
+    transition = models.CharField(_("transition"), max_length=30)
+    from_status = models.CharField(_("from"), max_length=20, choices=Status)
+    to_status = models.CharField(_("to"), max_length=20, choices=Status)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["post", "-at"], name="statuschange_post_at")]
+
+    def __str__(self):
+        return f"{self.post_id}: {self.from_status} → {self.to_status}"
+
+
+class PreviewLink(models.Model):
+    """A shareable, expiring, revocable link that lets someone without an account read one post."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="preview_links")
+    key = models.UUIDField(_("key"), default=uuid.uuid4, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("preview link")
+        verbose_name_plural = _("preview links")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.post} ({self.expires_at:%Y-%m-%d})"
+
+    def get_absolute_url(self):
+        return reverse("editorial:post-share", kwargs={"token": self.token})
+
+    @property
+    def token(self):
+        return signing.dumps(str(self.key), salt=PREVIEW_SALT)
+
+    @property
+    def is_active(self):
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+    @classmethod
+    def from_token(cls, token):
+        """The active link a token names, or None (bad signature, unknown, expired, revoked)."""
+        try:
+            key = uuid.UUID(signing.loads(token, salt=PREVIEW_SALT))
+        except (signing.BadSignature, ValueError, TypeError, AttributeError):
+            return None
+        link = cls.objects.select_related("post").filter(key=key).first()
+        return link if link is not None and link.is_active else None
+
+
+PREVIEW_SALT = "editorial.preview-link"

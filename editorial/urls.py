@@ -31,5 +31,7 @@ app_name = "editorial"
 urlpatterns = [
     path("", views.PostListView.as_view(), name="post-list"),
     path("posts/<str:slug>/", views.PostDetailView.as_view(), name="post-detail"),
+    path("posts/<str:slug>/preview/", views.PostPreviewView.as_view(), name="post-preview"),
+    path("preview/<str:token>/", views.shared_preview, name="post-share"),
     path("<entity_kind:kind>/<str:slug>/", views.EntityDetailView.as_view(), name="entity-detail"),
 ]

@@ -1,0 +1,25 @@
+"""What readers are shown changes: tell the caches.
+
+Public pages are cached under keys that include a content generation number; bumping
+it makes every cached page stale at once, which is cheap and always correct. It is
+called after a transaction commits (workflow transitions, admin saves, imports).
+"""
+
+import time
+
+from django.core.cache import cache
+
+GENERATION_KEY = "editorial:content-generation"
+
+
+def generation():
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        value = time.time_ns()
+        cache.add(GENERATION_KEY, value, timeout=None)
+        value = cache.get(GENERATION_KEY, value)
+    return value
+
+
+def content_changed():
+    cache.set(GENERATION_KEY, time.time_ns(), timeout=None)

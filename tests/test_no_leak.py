@@ -1,0 +1,78 @@
+"""Drafts, posts in review, archived and scheduled posts never reach a reader, anywhere.
+
+Every public surface is walked with one post of each hidden kind in the database, each
+carrying tags and entity mentions shared with a public post. New public surfaces are
+added to ``public_urls`` as they are built.
+"""
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from editorial.models import Entity
+
+from .factories import EntityFactory, PostFactory
+
+pytestmark = pytest.mark.django_db
+
+HIDDEN = {
+    "draft": {},
+    "in_review": {"in_review": True},
+    "archived": {"archived": True},
+    "scheduled": {"scheduled": True},
+}
+
+
+@pytest.fixture
+def posts():
+    person = EntityFactory(kind=Entity.Kind.PERSON, name="Shared Person")
+    public = PostFactory(published=True, slug="public-post", title_zh_hans="公开的文章", title_en="Public post")
+    hidden = {}
+    for kind, traits in HIDDEN.items():
+        post = PostFactory(
+            slug=f"hidden-{kind}",
+            title_zh_hans=f"隐藏文章{kind}",
+            title_en=f"Hidden post {kind}",
+            summary_zh_hans=f"隐藏摘要{kind}",
+            **traits,
+        )
+        hidden[kind] = post
+    for position, post in enumerate([public, *hidden.values()]):
+        post.tags.add("shared-tag")
+        post.entity_links.create(entity=person, position=position)
+    return public, hidden, person
+
+
+def public_urls(public, person):
+    urls = []
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            urls += [
+                reverse("editorial:post-list"),
+                reverse("editorial:post-list") + "?page=1",
+                public.get_absolute_url(),
+                person.get_absolute_url(),
+            ]
+    return ["/", *urls]
+
+
+def test_no_hidden_post_appears_on_any_public_surface(client, posts):
+    public, hidden, person = posts
+    seen_public = False
+    for url in public_urls(public, person):
+        response = client.get(url, follow=True)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        seen_public = seen_public or "公开的文章" in html or "Public post" in html
+        for kind, post in hidden.items():
+            for needle in (post.slug, post.title_zh_hans, post.title_en, post.summary_zh_hans):
+                assert needle not in html, (url, kind, needle)
+    assert seen_public  # the walk did look at pages that list posts
+
+
+@pytest.mark.parametrize("kind", list(HIDDEN))
+def test_hidden_post_pages_are_not_found_in_either_language(client, posts, kind):
+    _public, hidden, _person = posts
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            assert client.get(hidden[kind].get_absolute_url()).status_code == 404
