@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from editorial import workflow
-from editorial.models import Post, StatusChange, Status
+from editorial.models import Post, Status, StatusChange
 
 from .factories import PostFactory, UserFactory
 

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from editorial import caching, workflow
-from editorial.models import Post, StatusChange, Status
+from editorial.models import Post, Status, StatusChange
 from editorial.revisions import versions_of
 
 from .factories import PostFactory, UserFactory
