@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 from reversion.admin import VersionAdmin
 
-from . import caching
+from . import admin_glossary, caching, glossary_sync  # noqa: F401 (admin_glossary registers itself)
 from .admin_workflow import MineFilter, WorkflowAdminMixin
 from .forms import ImportUploadForm, PostAdminForm
 from .models import Entity, Post, PostEntity, Status
@@ -96,6 +96,10 @@ class PostAdmin(WorkflowAdminMixin, VersionAdmin, TabbedTranslationAdmin):
             obj.author = request.user
         super().save_model(request, obj, form, change)
         transaction.on_commit(caching.content_changed)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        glossary_sync.sync_post(form.instance)
 
     def view_on_site(self, obj):
         return obj.get_absolute_url() if obj.is_public else reverse("editorial:post-preview", kwargs={"slug": obj.slug})

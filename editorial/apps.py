@@ -23,5 +23,6 @@ class EditorialConfig(AppConfig):
         reversion.register(
             Post,
             follow=["tagged_items", "entity_links"],
-            exclude=["body_html", "body_html_zh_hans", "body_html_en"],
+            # Derived HTML, and modeltranslation's base columns (copies of the default language).
+            exclude=["body_html", "body_html_zh_hans", "body_html_en", "title", "summary", "insight", "body"],
         )

@@ -23,12 +23,12 @@ from pathlib import Path
 
 import reversion
 from django.conf import settings
-from django.db import transaction
+from django.db import reset_queries, transaction
 from django.utils import timezone
 from django.utils.translation import override
 from taggit.models import Tag
 
-from . import caching, frontmatter, originals
+from . import caching, frontmatter, glossary_sync, originals
 from .models import Entity, Post, PostEntity, Status, TaggedPost, validate_slug_text
 from .slugs import pinyin_slug
 
@@ -131,6 +131,7 @@ def import_files(paths, *, dry_run=False, hold=None, overwrite=False, progress=N
         else:
             report = importer.import_one(path.stem, data, display=str(path))
         result.files.append(report)
+        reset_queries()  # with DEBUG on, a long import would otherwise keep every query in memory
         if progress:
             progress(index, len(files), report)
     return result
@@ -169,9 +170,8 @@ class _Importer:
             report.message, report.line = exc.message, exc.line
             return report
         report.notes = document.notes + values.pop("_notes")
-        parsed = originals.parse(document.body)
+        parsed, body = originals.normalize_parsed(document.body)
         report.repairs = [originals.Repair(r.line + document.body_line - 1, r.code, r.detail) for r in parsed.repairs]
-        body = originals.serialize(parsed.segments)
         try:
             with transaction.atomic(), override("zh-hans"), reversion.create_revision():
                 reversion.set_comment(f"Imported from {display}")
@@ -228,9 +228,16 @@ class _Importer:
         }
         post.import_sha256 = digest
         post.imported_at = timezone.now()
+        # Resolve glossary terms first, so the rendered HTML is stored once, already linked.
+        found = glossary_sync.plan(
+            post.body_zh_hans, pinned=glossary_sync.pinned_terms(post), resolver=self.names.glossary
+        )
+        post.render_bodies()
+        post.body_html_zh_hans = glossary_sync.linked_html(post.body_html_zh_hans, found)
         post.save()
         _set_tags(post, values["tags"], self.names, created=created)
         _set_entities(post, {key: values[key] for key in ENTITY_KEYS}, self.names, created=created)
+        glossary_sync.record(post, found)
         report.action = "created" if created else "updated"
         transaction.on_commit(caching.content_changed)
 
@@ -339,6 +346,7 @@ class _NameCache:
     def clear(self):
         self.tags = {}
         self.slugs = {}
+        self.glossary = glossary_sync.Resolver(preload=True)
 
     def tag(self, name):
         key = name.casefold()

@@ -157,9 +157,35 @@ def normalize(text):
     return serialize(parse(text).segments)
 
 
+_recent = {}  # text → ParsedBody, the last few bodies parsed (insertion-ordered)
+
+
 def parse(text):
-    """Split a body into Chinese text and original blocks, repairing what is broken."""
-    return _Parser(text).run()
+    """Split a body into Chinese text and original blocks, repairing what is broken.
+
+    Memoised for the last few bodies: saving a post renders and scans the same body,
+    so it is parsed once. Treat the result as read-only.
+    """
+    result = _recent.get(text)
+    if result is None:
+        result = _remember(text, _Parser(text).run())
+    return result
+
+
+def normalize_parsed(text):
+    """(parsed, canonical body): the canonical body parses to the same segments, remembered too."""
+    parsed = parse(text)
+    canonical = serialize(parsed.segments)
+    if canonical != text:
+        _remember(canonical, ParsedBody(segments=parsed.segments, repairs=[]))
+    return parsed, canonical
+
+
+def _remember(text, parsed):
+    _recent[text] = parsed
+    while len(_recent) > 8:
+        del _recent[next(iter(_recent))]
+    return parsed
 
 
 class _Parser:

@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Post
+from .models import GlossaryEntry, Post
 
 
 @register(Post)
@@ -9,3 +9,9 @@ class PostTranslationOptions(TranslationOptions):
     # An English page shows the Chinese title, summary and body until they are translated.
     fallback_languages = {"default": ("zh-hans",)}
     required_languages = ("zh-hans",)
+
+
+@register(GlossaryEntry)
+class GlossaryEntryTranslationOptions(TranslationOptions):
+    fields = ("definition",)
+    fallback_languages = {"default": ("zh-hans",)}

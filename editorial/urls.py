@@ -33,5 +33,7 @@ urlpatterns = [
     path("posts/<str:slug>/", views.PostDetailView.as_view(), name="post-detail"),
     path("posts/<str:slug>/preview/", views.PostPreviewView.as_view(), name="post-preview"),
     path("preview/<str:token>/", views.shared_preview, name="post-share"),
+    path("glossary/", views.GlossaryListView.as_view(), name="glossary-list"),
+    path("glossary/<str:slug>/", views.GlossaryDetailView.as_view(), name="glossary-detail"),
     path("<entity_kind:kind>/<str:slug>/", views.EntityDetailView.as_view(), name="entity-detail"),
 ]

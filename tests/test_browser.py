@@ -86,3 +86,35 @@ def test_admin_tabs_switch_between_chinese_and_english(page, live_server, django
     page.wait_for_selector(".messagelist")
     assert Post.objects.get(pk=post.pk).title_en == "English title"
     assert requests_elsewhere == []  # no CDN, nothing third-party
+
+
+@pytest.mark.django_db(transaction=True)
+def test_glossary_popover_on_hover_and_keyboard_and_a_plain_link_without_javascript(browser, live_server):
+    from editorial import glossary_sync
+
+    post = PostFactory(published=True, slug="tokens", body_zh_hans="我们说**令牌**（Token: 文本的最小单位）。")
+    glossary_sync.sync_post(post)
+    page = browser.new_page(locale="zh-CN", viewport={"width": 390, "height": 800})
+    page.goto(f"{live_server.url}/zh/posts/tokens/")
+    term = page.locator("dfn.glossary-term a")
+    term.hover()
+    tip = page.locator("#glossary-tip")
+    tip.wait_for(state="visible")
+    assert "文本的最小单位" in tip.inner_text()
+    assert term.get_attribute("aria-describedby") == "glossary-tip"
+    page.keyboard.press("Escape")
+    assert tip.count() == 0
+    term.focus()  # keyboard users get it too
+    page.locator("#glossary-tip").wait_for(state="visible")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "glossary-popover-mobile.png")
+    page.close()
+    # Without JavaScript the term is a plain link to its entry, with the definition as its title.
+    context = browser.new_context(java_script_enabled=False)
+    plain = context.new_page()
+    plain.goto(f"{live_server.url}/zh/posts/tokens/")
+    link = plain.locator("dfn.glossary-term a")
+    assert link.get_attribute("title") == "文本的最小单位"
+    link.click()
+    assert plain.locator("h1").inner_text() == "令牌"
+    context.close()

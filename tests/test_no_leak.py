@@ -9,7 +9,8 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from editorial.models import Entity
+from editorial import glossary_sync
+from editorial.models import Entity, GlossaryEntry
 
 from .factories import EntityFactory, PostFactory
 
@@ -40,6 +41,11 @@ def posts():
     for position, post in enumerate([public, *hidden.values()]):
         post.tags.add("shared-tag")
         post.entity_links.create(entity=person, position=position)
+        post.body_zh_hans = "**共享术语**（Shared Term: 定义）"
+        if post is not public:
+            post.body_zh_hans += f"**隐藏术语{post.slug}**（Hidden {post.slug}: 只在隐藏文章里）"
+        post.save()
+        glossary_sync.sync_post(post)
     return public, hidden, person
 
 
@@ -52,6 +58,9 @@ def public_urls(public, person):
                 reverse("editorial:post-list") + "?page=1",
                 public.get_absolute_url(),
                 person.get_absolute_url(),
+                reverse("editorial:glossary-list"),
+                reverse("editorial:glossary-list") + "?q=term",
+                GlossaryEntry.objects.get(term="共享术语").get_absolute_url(),
             ]
     return ["/", *urls]
 
@@ -65,7 +74,7 @@ def test_no_hidden_post_appears_on_any_public_surface(client, posts):
         html = response.content.decode()
         seen_public = seen_public or "公开的文章" in html or "Public post" in html
         for kind, post in hidden.items():
-            for needle in (post.slug, post.title_zh_hans, post.title_en, post.summary_zh_hans):
+            for needle in (post.slug, post.title_zh_hans, post.title_en, post.summary_zh_hans, f"隐藏术语{post.slug}"):
                 assert needle not in html, (url, kind, needle)
     assert seen_public  # the walk did look at pages that list posts
 
@@ -76,3 +85,5 @@ def test_hidden_post_pages_are_not_found_in_either_language(client, posts, kind)
     for language in ("zh-hans", "en"):
         with translation.override(language):
             assert client.get(hidden[kind].get_absolute_url()).status_code == 404
+            term_only_in_hidden = GlossaryEntry.objects.get(term=f"隐藏术语{hidden[kind].slug}")
+            assert client.get(term_only_in_hidden.get_absolute_url()).status_code == 404

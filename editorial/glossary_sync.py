@@ -1,0 +1,252 @@
+"""Keep the glossary in step with posts: run on every import and admin save, idempotently.
+
+For each inline definition in a post (``glossary.extract``) the entry is found by its
+normalised term, then aliases, then English name and abbreviation; a new concept makes
+a new entry. A definition that differs from the entry's is recorded as a variant for
+an editor to review; it never replaces a definition an editor wrote or chose. The
+post's uses are replaced by what its text defines now (pinned uses stay), and the
+stored HTML gets each defined term linked to its entry.
+"""
+
+import hashlib
+import html
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.utils.translation import override
+
+from . import glossary
+from .models import GlossaryAlias, GlossaryEntry, GlossaryUse, GlossaryVariant, Post
+
+
+class Resolver:
+    """Finds and makes entries. With ``preload`` it reads every alias once (batch imports)."""
+
+    def __init__(self, *, preload=False):
+        self.preload = preload
+        self.clear()
+
+    def clear(self):
+        self.by_key = None
+        self.slugs = None
+        self.pending = []
+
+    def _index(self):
+        if self.by_key is None:
+            self.by_key = dict(GlossaryAlias.objects.values_list("key", "entry_id")) if self.preload else {}
+        return self.by_key
+
+    def find(self, keys):
+        index = self._index()
+        missing = [k for k in keys if k not in index]
+        if missing and not self.preload:
+            index.update(GlossaryAlias.objects.filter(key__in=missing).values_list("key", "entry_id"))
+        for key in keys:
+            if index.get(key):
+                return index[key]
+        return None
+
+    def add_aliases(self, entry_id, texts, *, save=True):
+        index = self._index()
+        new = self.pending
+        for text in texts:
+            key = glossary.normalize(text)
+            if key and len(key) >= 2 and key not in index:
+                if not self.preload and GlossaryAlias.objects.filter(key=key).exists():
+                    index[key] = GlossaryAlias.objects.get(key=key).entry_id
+                    continue
+                index[key] = entry_id
+                new.append(GlossaryAlias(entry_id=entry_id, text=text[:300], key=key))
+        if save:
+            self.flush_aliases()
+
+    def flush_aliases(self):
+        GlossaryAlias.objects.bulk_create(self.pending)
+        self.pending = []
+
+    def create_many(self, annotations):
+        """Make one entry per annotation (in one INSERT); returns their ids in order."""
+        entries = []
+        for annotation in annotations:
+            latin_term = not glossary.CJK.search(annotation.term)
+            term = annotation.chinese if latin_term and annotation.chinese else annotation.term
+            english = annotation.english or (annotation.term if latin_term else "")
+            abbreviation = annotation.abbreviation if not glossary._same(annotation.abbreviation, english) else ""
+            entry = GlossaryEntry(
+                term=term[:200],
+                english=english[:300],
+                abbreviation=abbreviation[:60],
+                definition_zh_hans=annotation.definition,
+            )
+            entry.fill_derived()
+            entries.append(entry)
+        self._free_slugs(entries)
+        created = GlossaryEntry.objects.bulk_create(entries)
+        for entry, annotation in zip(created, annotations, strict=True):
+            self.add_aliases(
+                entry.pk, [annotation.term, annotation.chinese, annotation.english, annotation.abbreviation], save=False
+            )
+        self.flush_aliases()
+        return [entry.pk for entry in created]
+
+    def _free_slugs(self, entries):
+        if self.slugs is None or not self.preload:
+            wanted = {e.slug for e in entries}
+            taken = GlossaryEntry.objects.filter(slug__in=wanted) if not self.preload else GlossaryEntry.objects.all()
+            self.slugs = (self.slugs or set()) | set(taken.values_list("slug", flat=True))
+        for entry in entries:
+            base, n = entry.slug[:200], 1
+            while entry.slug in self.slugs or (not self.preload and _slug_in_db(entry.slug, base)):
+                n += 1
+                entry.slug = f"{base}-{n}"
+            self.slugs.add(entry.slug)
+
+
+def _slug_in_db(slug, base):
+    return slug != base and GlossaryEntry.objects.filter(slug=slug).exists()
+
+
+@dataclass
+class Plan:
+    """What a body defines: entry ids with counts, and which entry each written term means."""
+
+    counts: Counter = field(default_factory=Counter)
+    term_keys: dict = field(default_factory=dict)
+    links: dict = field(default_factory=dict)  # term as written → entry id
+    annotations: dict = field(default_factory=dict)  # entry id → [Annotation]
+    entries: dict = field(default_factory=dict)  # entry id → GlossaryEntry
+
+
+def plan(body, *, pinned=None, resolver=None):
+    """Find or make the entries a body defines (before the post itself is saved)."""
+    resolver = resolver or Resolver()
+    pinned = pinned or {}
+    result = Plan()
+    resolved, new = [], {}
+    for annotation in glossary.extract(body or ""):
+        term_key = glossary.normalize(annotation.term)
+        entry_id = pinned.get(term_key) or resolver.find(glossary.keys(annotation))
+        if entry_id is None:
+            new.setdefault(term_key, annotation)  # the same new term twice in a post: one entry
+        resolved.append((annotation, term_key, entry_id))
+    made = dict(zip(new, resolver.create_many(list(new.values())), strict=True))
+    for annotation, term_key, entry_id in resolved:
+        if entry_id is None:
+            entry_id = made[term_key]
+        else:
+            resolver.add_aliases(entry_id, [annotation.term, annotation.chinese], save=False)
+        result.counts[entry_id] += 1
+        result.term_keys.setdefault(entry_id, term_key)
+        result.links.setdefault(annotation.term, entry_id)
+        result.annotations.setdefault(entry_id, []).append(annotation)
+    resolver.flush_aliases()
+    result.entries = GlossaryEntry.objects.in_bulk(list(result.counts))
+    return result
+
+
+def linked_html(body_html, found):
+    return link_terms(body_html or "", {term: found.entries[i] for term, i in found.links.items()})
+
+
+def record(post, found):
+    """Store the post's uses and any differing definitions (the post must be saved)."""
+    variants = []
+    for entry_id, annotations in found.annotations.items():
+        variants.extend(_record_definitions(found.entries[entry_id], post, annotations))
+    GlossaryVariant.objects.bulk_create(variants, ignore_conflicts=True)
+    GlossaryUse.objects.filter(post=post, pinned=False).delete()
+    kept = set(GlossaryUse.objects.filter(post=post).values_list("entry_id", flat=True))
+    GlossaryUse.objects.bulk_create(
+        GlossaryUse(post=post, entry_id=entry_id, count=n, term_key=found.term_keys[entry_id])
+        for entry_id, n in found.counts.items()
+        if entry_id not in kept
+    )
+    for use in GlossaryUse.objects.filter(post=post, pinned=True, entry_id__in=found.counts):
+        if use.count != found.counts[use.entry_id]:
+            GlossaryUse.objects.filter(pk=use.pk).update(count=found.counts[use.entry_id])
+
+
+def pinned_terms(post):
+    if post.pk is None:
+        return {}
+    return dict(post.glossary_uses.filter(pinned=True).values_list("term_key", "entry_id"))
+
+
+def sync_post(post, *, resolver=None):
+    """Attach a saved post's inline definitions to entries and link them in its stored HTML."""
+    found = plan(post.body_zh_hans, pinned=pinned_terms(post), resolver=resolver)
+    linked = linked_html(post.body_html_zh_hans, found)
+    if linked != post.body_html_zh_hans:
+        post.body_html_zh_hans = linked
+        Post.objects.filter(pk=post.pk).update(body_html_zh_hans=linked)
+    record(post, found)
+    return found.counts
+
+
+def _record_definitions(entry, post, annotations):
+    """Fill an empty extracted definition; keep every differing one as a variant."""
+    changed = []
+    for annotation in annotations:
+        if not entry.definition_zh_hans and annotation.definition and entry.definition_source == "extracted":
+            entry.definition_zh_hans = annotation.definition
+            changed.append("definition_zh_hans")
+        if not entry.english and annotation.english:
+            entry.english = annotation.english[:300]
+            changed.append("english")
+        if not entry.abbreviation and annotation.abbreviation:
+            entry.abbreviation = annotation.abbreviation[:60]
+            changed.append("abbreviation")
+    if changed:
+        GlossaryEntry.objects.filter(pk=entry.pk).update(**{f: getattr(entry, f) for f in set(changed)})
+    current = glossary.normalize(entry.definition_zh_hans)
+    variants = []
+    for annotation in annotations:
+        differs = glossary.normalize(annotation.definition) != current or (
+            annotation.english and glossary.normalize(annotation.english) != glossary.normalize(entry.english)
+        )
+        if not differs:
+            continue
+        parts = (annotation.term, annotation.english, annotation.abbreviation, annotation.definition)
+        fingerprint = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+        variants.append(
+            GlossaryVariant(
+                entry=entry,
+                post=post,
+                term=annotation.term[:200],
+                english=annotation.english[:300],
+                abbreviation=annotation.abbreviation[:60],
+                definition=annotation.definition,
+                raw=annotation.raw,
+                fingerprint=fingerprint,
+            )
+        )
+    return variants
+
+
+def link_terms(body_html, entries):
+    """Wrap each defined term's bold text in a link to its entry, with its definition.
+
+    Without JavaScript the link leads to the entry and the definition shows as a tooltip;
+    the reading site's script turns it into an accessible popover.
+    """
+    if not entries or "<strong>" not in body_html:
+        return body_html
+    with override("zh-hans"):
+        targets = {
+            html.escape(term, quote=False): (entry.get_absolute_url(), entry.definition_zh_hans or entry.english)
+            for term, entry in entries.items()
+        }
+
+    def replace(match):
+        target = targets.get(match.group(1))
+        if target is None:
+            return match.group(0)
+        url, definition = target
+        title = html.escape(definition[:300], quote=True)
+        return (
+            f'<strong><dfn class="glossary-term"><a href="{url}" title="{title}" '
+            f'data-definition="{title}">{match.group(1)}</a></dfn></strong>'
+        )
+
+    return re.sub(r"<strong>([^<]{1,80})</strong>", replace, body_html)

@@ -1,0 +1,62 @@
+// Reading-site enhancements. Everything here is optional: without JavaScript the
+// glossary terms are links with a title, and the glossary filter is a search form.
+(function () {
+  "use strict";
+
+  // Glossary popovers: a defined term shows its entry's definition on hover, focus or tap.
+  var tip = null;
+  function hide() {
+    if (!tip) return;
+    var owner = document.querySelector('[aria-describedby="glossary-tip"]');
+    if (owner) owner.removeAttribute("aria-describedby");
+    tip.remove();
+    tip = null;
+  }
+  function show(link) {
+    hide();
+    var text = link.getAttribute("data-definition");
+    if (!text) return;
+    tip = document.createElement("div");
+    tip.id = "glossary-tip";
+    tip.className = "glossary-tip";
+    tip.setAttribute("role", "tooltip");
+    var term = document.createElement("strong");
+    term.textContent = link.textContent;
+    var body = document.createElement("span");
+    body.textContent = "：" + text + " ";
+    var more = document.createElement("a");
+    more.href = link.href;
+    more.textContent = document.documentElement.lang === "en" ? "Glossary →" : "词条 →";
+    tip.append(term, body, more);
+    document.body.appendChild(tip);
+    var r = link.getBoundingClientRect();
+    tip.style.top = window.scrollY + r.bottom + 6 + "px";
+    tip.style.left = Math.max(8, Math.min(window.scrollX + r.left, window.scrollX + document.documentElement.clientWidth - tip.offsetWidth - 8)) + "px";
+    link.setAttribute("aria-describedby", "glossary-tip");
+  }
+  document.addEventListener("mouseover", function (e) {
+    var link = e.target.closest && e.target.closest("a.glossary-term, dfn.glossary-term a");
+    if (link) show(link);
+    else if (tip && !(e.target.closest && e.target.closest(".glossary-tip"))) hide();
+  });
+  document.addEventListener("focusin", function (e) {
+    var link = e.target.closest && e.target.closest("dfn.glossary-term a");
+    if (link) show(link);
+    else if (!(e.target.closest && e.target.closest(".glossary-tip"))) hide();
+  });
+  document.addEventListener("keydown", function (e) {
+    if (e.key === "Escape") hide();
+  });
+
+  // The glossary filter box filters the visible list as you type.
+  document.querySelectorAll("input[data-filter-target]").forEach(function (input) {
+    var list = document.querySelector(input.getAttribute("data-filter-target"));
+    if (!list) return;
+    input.addEventListener("input", function () {
+      var q = input.value.trim().toLowerCase();
+      list.querySelectorAll("[data-filter-text]").forEach(function (item) {
+        item.hidden = q !== "" && item.getAttribute("data-filter-text").toLowerCase().indexOf(q) === -1;
+      });
+    });
+  });
+})();
