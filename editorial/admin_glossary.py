@@ -13,6 +13,7 @@ from modeltranslation.admin import TabbedTranslationAdmin
 
 from . import glossary
 from .models import GlossaryAlias, GlossaryEntry, GlossaryUse, GlossaryVariant
+from .slugs import unique_slug
 
 
 class NeedsReviewFilter(admin.SimpleListFilter):
@@ -28,6 +29,15 @@ class NeedsReviewFilter(admin.SimpleListFilter):
         if self.value() == "no":
             return queryset.exclude(pk__in=GlossaryEntry.objects.needs_review().values("pk"))
         return queryset
+
+
+def _post_link(post_id, post):
+    return format_html('<a href="{}">{}</a>', reverse("admin:editorial_post_change", args=[post_id]), post)
+
+
+def _inline_button(url, label):
+    # A button inside the entry's change form posting to its own view (the CSRF token travels with it).
+    return format_html('<button type="submit" class="button" formaction="{}" formmethod="post">{}</button>', url, label)
 
 
 class AliasInline(admin.TabularInline):
@@ -49,21 +59,12 @@ class VariantInline(admin.TabularInline):
 
     @admin.display(description=gettext_lazy("post"))
     def post_link(self, variant):
-        if variant.post_id is None:
-            return "—"
-        return format_html(
-            '<a href="{}">{}</a>', reverse("admin:editorial_post_change", args=[variant.post_id]), variant.post
-        )
+        return _post_link(variant.post_id, variant.post) if variant.post_id else "—"
 
     @admin.display(description="")
     def adopt(self, variant):
         url = reverse("admin:editorial_glossaryentry_adopt", args=[variant.entry_id, variant.pk])
-        # A button in the change form posting to its own view (the CSRF token travels with it).
-        return format_html(
-            '<button type="submit" class="button" formaction="{}" formmethod="post">{}</button>',
-            url,
-            _("Use this definition"),
-        )
+        return _inline_button(url, _("Use this definition"))
 
 
 class UseInline(admin.TabularInline):
@@ -169,8 +170,7 @@ class GlossaryEntryAdmin(TabbedTranslationAdmin):
                 definition_zh_hans=variant.definition if variant else "",
                 definition_source=GlossaryEntry.Source.EDITOR,
             )
-            new.fill_derived()
-            new.slug = _free_slug(new.slug)
+            new.slug = unique_slug(GlossaryEntry, new.english or new.term, fallback="term")
             new.save()
             link.entry, link.pinned = new, True
             link.save(update_fields=["entry", "pinned"])
@@ -223,11 +223,3 @@ def merge(target, others):
         target.abbreviation = target.abbreviation or other.abbreviation
         other.delete()
     target.save()
-
-
-def _free_slug(base):
-    slug, n = base, 1
-    while GlossaryEntry.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base[:200]}-{n}"
-    return slug
