@@ -16,6 +16,7 @@ each post whose visibility then differs from the live site's is reported with wh
 ``hold="draft"`` or ``hold="review"`` imports a batch for review instead.
 """
 
+import collections
 import datetime
 import hashlib
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import override
 from taggit.models import Tag
 
-from . import caching, frontmatter, glossary_sync, originals
+from . import caching, frontmatter, glossary_sync, preparing
 from .models import Entity, Post, PostEntity, Status, TaggedPost, validate_slug_text
 from .slugs import pinyin_slug
 
@@ -123,17 +124,16 @@ def import_files(paths, *, dry_run=False, hold=None, overwrite=False, progress=N
     for name in missing:
         result.files.append(FileReport(name, "failed", "no such file or folder"))
     importer = _Importer(dry_run=dry_run, hold=hold, overwrite=overwrite)
-    for index, path in enumerate(files, 1):
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            report = FileReport(str(path), "failed", f"cannot read: {exc.strerror}")
-        else:
-            report = importer.import_one(path.stem, data, display=str(path))
-        result.files.append(report)
-        reset_queries()  # with DEBUG on, a long import would otherwise keep every query in memory
-        if progress:
-            progress(index, len(files), report)
+    pool = preparing.worker_pool(len(files))
+    try:
+        for index, report in enumerate(importer.import_many(files, pool), 1):
+            result.files.append(report)
+            reset_queries()  # with DEBUG on, a long import would otherwise keep every query in memory
+            if progress:
+                progress(index, len(files), report)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
     return result
 
 
@@ -152,30 +152,73 @@ class _Importer:
         self.max_bytes = settings.EDITORIAL_IMPORT_MAX_BYTES
         self.names = _NameCache()
 
+    def import_many(self, paths, pool=None):
+        """Reports for each path in order; with a pool, files are prepared a few ahead."""
+        pending = collections.deque()
+        for path in paths:
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                pending.append((FileReport(str(path), "failed", f"cannot read: {exc.strerror}"), None))
+            else:
+                report, check = self._check(path.stem, data, display=str(path))
+                if check is None:
+                    pending.append((report, None))
+                elif pool is None:
+                    pending.append((report, (check, preparing.prepare(data, self.max_bytes))))
+                else:
+                    pending.append((report, (check, pool.submit(preparing.prepare, data, self.max_bytes))))
+            while pending and (len(pending) > 3 or pool is None):
+                yield self._finish(*pending.popleft())
+        while pending:
+            yield self._finish(*pending.popleft())
+
     def import_one(self, slug, data, *, display):
+        report, check = self._check(slug, data, display=display)
+        if check is None:
+            return report
+        return self._finish(report, (check, preparing.prepare(data, self.max_bytes)))
+
+    def _check(self, slug, data, *, display):
+        """(report, (slug, digest)) for a file to import; check None when it is done already."""
         report = FileReport(display, "failed", size=len(data))
         try:
             validate_slug_text(slug)
         except Exception:
             report.message = "the file name cannot be a post address (it starts or ends with a space)"
-            return report
+            return report, None
         digest = hashlib.sha256(data).hexdigest()
         if Post.objects.filter(slug=slug, import_sha256=digest).exists():
             report.action = "unchanged"
+            return report, None
+        return report, (slug, digest)
+
+    def _finish(self, report, work):
+        if work is None:
             return report
+        (slug, digest), prepared = work
+        if not isinstance(prepared, preparing.Prepared):
+            try:
+                prepared = prepared.result()  # a future from the worker
+            except Exception as exc:  # the worker died: report this file, go on with the rest
+                report.message = f"could not be read: {exc}"
+                return report
+        display = report.path
+        if prepared.error:
+            report.message, report.line = prepared.error, prepared.error_line
+            return report
+        document = prepared.document
         try:
-            document = frontmatter.read(data, max_bytes=self.max_bytes)
             values = _values_from_meta(document.meta)
         except frontmatter.FileError as exc:
             report.message, report.line = exc.message, exc.line
             return report
         report.notes = document.notes + values.pop("_notes")
-        parsed, body = originals.normalize_parsed(document.body)
-        report.repairs = [originals.Repair(r.line + document.body_line - 1, r.code, r.detail) for r in parsed.repairs]
+        report.repairs = prepared.repairs
         try:
             with transaction.atomic(), override("zh-hans"), reversion.create_revision():
                 reversion.set_comment(f"Imported from {display}")
-                self._upsert(slug, document, values, body, digest, report)
+                self._upsert(slug, document, values, prepared, digest, report)
                 if self.dry_run:
                     transaction.set_rollback(True)
                     self.names.clear()
@@ -184,7 +227,7 @@ class _Importer:
             report.action, report.message = "failed", f"could not be saved: {exc}"
         return report
 
-    def _upsert(self, slug, document, values, body, digest, report):
+    def _upsert(self, slug, document, values, prepared, digest, report):
         post = Post.objects.filter(slug=slug).first()
         meta = document.meta
         if post is not None and post.import_sha256 == digest:
@@ -205,7 +248,7 @@ class _Importer:
         for key, attr in TEXT_FIELDS.items():
             # An empty translation is NULL, so the English page falls back to Chinese.
             setattr(post, attr, values[key] or (None if attr.endswith("_en") else ""))
-        post.body_zh_hans = body
+        post.body_zh_hans = prepared.body
         post.date = values["date"]
 
         visibility_keys = ("status", "exclude")
@@ -232,6 +275,7 @@ class _Importer:
         found = glossary_sync.plan(
             post.body_zh_hans, pinned=glossary_sync.pinned_terms(post), resolver=self.names.glossary
         )
+        post.use_rendered("zh_hans", prepared.html)  # rendered by preparing.prepare (maybe in a worker)
         post.render_bodies()
         post.body_html_zh_hans = glossary_sync.linked_html(post.body_html_zh_hans, found)
         post.save()

@@ -310,3 +310,20 @@ def test_round_trip_of_the_real_corpus(corpus, tmp_path):
     call_command("export_markdown", str(tmp_path), stdout=io.StringIO())
     assert assert_round_trip(corpus / "notes", tmp_path) == 240
     assert assert_round_trip(corpus / "newer", tmp_path) == 7
+
+
+def test_a_large_batch_is_prepared_in_a_worker_with_the_same_results(tmp_path):
+    from editorial import preparing
+
+    count = preparing.PARALLEL_FROM + 5
+    for i in range(count - 1):
+        write(tmp_path, f"post-{i:03d}.md", POST.format(status="evergreen", title=f"标题{i}"))
+    write(tmp_path, "post-bad.md", "---\ntitle: [\n---\n")
+    code, out, err = run(str(tmp_path))
+    assert code == 1
+    assert f"{count - 1} created" in out and "1 failed" in out
+    assert re.search(r"failed: .*post-bad\.md \(line 3\): front matter is not valid YAML", err)
+    post = Post.objects.get(slug="post-007")
+    assert post.title_zh_hans == "标题7"
+    assert '<details class="original" data-original="en" lang="en">' in post.body_html_zh_hans
+    assert post.ordered_tag_names() == ["zeta", "alpha"]

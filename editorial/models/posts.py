@@ -170,6 +170,13 @@ class Post(models.Model):
         }
         return instance
 
+    def use_rendered(self, code, html):
+        """Take HTML already rendered from this post's current body in language ``code``."""
+        setattr(self, f"body_html_{code}", html)
+        rendered = getattr(self, "_rendered_bodies", None) or {}
+        rendered[f"body_{code}"] = getattr(self, f"body_{code}") or ""
+        self._rendered_bodies = rendered
+
     def render_bodies(self, *, force=False):
         """Store the sanitised HTML of each language's body (only what changed)."""
         changed = []

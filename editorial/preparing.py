@@ -1,0 +1,50 @@
+"""The pure part of importing one file: read it, repair its blocks, render its body.
+
+Nothing here touches the database, so for large batches the importer runs it in a
+worker process while the main process saves the previous files (Python-Markdown is
+the slowest step of an import and the machine has more than one core).
+"""
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+
+from . import frontmatter, originals, rendering
+
+PARALLEL_FROM = 40  # files; below this a worker's start-up costs more than it saves
+
+
+@dataclass
+class Prepared:
+    document: frontmatter.Document | None = None
+    error: str = ""
+    error_line: int | None = None
+    body: str = ""
+    html: str = ""
+    repairs: list = field(default_factory=list)
+
+
+def prepare(data, max_bytes):
+    """Parse a file's bytes and render its (repaired) Chinese body. Never raises FileError."""
+    try:
+        document = frontmatter.read(data, max_bytes=max_bytes)
+    except frontmatter.FileError as exc:
+        return Prepared(error=exc.message, error_line=exc.line)
+    parsed, body = originals.normalize_parsed(document.body)
+    repairs = [originals.Repair(r.line + document.body_line - 1, r.code, r.detail) for r in parsed.repairs]
+    return Prepared(document=document, body=body, html=rendering.render_body(body, "zh_hans"), repairs=repairs)
+
+
+def _start_worker():
+    import django
+
+    django.setup()
+
+
+def worker_pool(file_count):
+    """A one-process pool for big batches on a multi-core machine, else None (work inline)."""
+    if file_count < PARALLEL_FROM or (os.cpu_count() or 1) < 2 or os.environ.get("EDITORIAL_IMPORT_INLINE"):
+        return None
+    # forkserver: the worker starts from a clean process, safe even when this one runs threads.
+    return ProcessPoolExecutor(max_workers=1, mp_context=get_context("forkserver"), initializer=_start_worker)
