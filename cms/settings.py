@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "taggit",
     "reversion",
     "editorial",
@@ -188,6 +189,9 @@ if HTTPS:
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# Tag pages exist for tags used by at least this many listed posts (the old site's rule).
+EDITORIAL_TAG_PAGE_MIN_POSTS = int(os.environ.get("EDITORIAL_TAG_PAGE_MIN_POSTS", 5))
 
 # Imports: the largest real post is ~300 KB; refuse anything absurdly larger.
 EDITORIAL_IMPORT_MAX_BYTES = int(os.environ.get("EDITORIAL_IMPORT_MAX_BYTES", 5 * 1024 * 1024))

@@ -275,7 +275,7 @@ class _Importer:
         found = glossary_sync.plan(
             post.body_zh_hans, pinned=glossary_sync.pinned_terms(post), resolver=self.names.glossary
         )
-        post.use_rendered("zh_hans", prepared.html)  # rendered by preparing.prepare (maybe in a worker)
+        post.use_rendered("zh_hans", prepared.rendered)  # rendered by preparing.prepare (maybe in a worker)
         post.render_bodies()
         post.body_html_zh_hans = glossary_sync.linked_html(post.body_html_zh_hans, found)
         post.save()

@@ -21,7 +21,7 @@ class Prepared:
     error: str = ""
     error_line: int | None = None
     body: str = ""
-    html: str = ""
+    rendered: rendering.Rendered | None = None
     repairs: list = field(default_factory=list)
 
 
@@ -33,7 +33,7 @@ def prepare(data, max_bytes):
         return Prepared(error=exc.message, error_line=exc.line)
     parsed, body = originals.normalize_parsed(document.body)
     repairs = [originals.Repair(r.line + document.body_line - 1, r.code, r.detail) for r in parsed.repairs]
-    return Prepared(document=document, body=body, html=rendering.render_body(body, "zh_hans"), repairs=repairs)
+    return Prepared(document=document, body=body, rendered=rendering.render(body, "zh_hans"), repairs=repairs)
 
 
 def _start_worker():

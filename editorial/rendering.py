@@ -9,6 +9,7 @@ original is Chinese, which needs no toggle).
 
 import re
 import threading
+from dataclasses import dataclass, field
 
 import markdown
 import nh3
@@ -96,10 +97,22 @@ _SPEAKER_CHANGE = re.compile(r"^(>>)", re.MULTILINE)
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 
 
+@dataclass
+class Rendered:
+    html: str = ""
+    toc: list = field(default_factory=list)  # [{"level": 2|3, "id": …, "name": …}] outside originals
+    minutes: int = 0  # reading time of the text in this language
+
+
 def render_body(text, language="zh_hans"):
     """Render a post body (Chinese Markdown with original blocks) to safe HTML."""
+    return render(text, language).html
+
+
+def render(text, language="zh_hans"):
+    """A body's safe HTML, its chapters (h2/h3) and its reading time, computed once on save."""
     if not text:
-        return ""
+        return Rendered()
     parsed = originals.parse(text)
     placeholder = "ORIGINALBLOCK{}X"
     parts, blocks = [], []
@@ -109,8 +122,26 @@ def render_body(text, language="zh_hans"):
         else:
             parts.append("\n\n" + placeholder.format(len(blocks)) + "\n\n")
             blocks.append(render_original(segment, language))
-    html = markdown_to_html("".join(parts))
-    return re.sub(r"<p>ORIGINALBLOCK(\d+)X</p>", lambda m: blocks[int(m.group(1))], html)
+    md = _markdown()
+    html = sanitize(md.convert("".join(parts)))
+    html = re.sub(r"<p>ORIGINALBLOCK(\d+)X</p>", lambda m: blocks[int(m.group(1))], html)
+    return Rendered(html=html, toc=_chapters(md.toc_tokens), minutes=reading_minutes(parsed.chinese))
+
+
+def _chapters(tokens):
+    flat = []
+    for token in tokens:
+        if token["level"] in (2, 3):
+            flat.append({"level": token["level"], "id": token["id"], "name": token["name"]})
+        flat.extend(_chapters(token.get("children", [])))
+    return flat
+
+
+def reading_minutes(text):
+    """About 400 Chinese characters or 220 English words a minute; at least one minute."""
+    cjk = len(re.findall(r"[\u3400-\u9fff]", text))
+    words = len(re.findall(r"[A-Za-z]+", text))
+    return max(1, round(cjk / 400 + words / 220)) if text.strip() else 0
 
 
 def render_original(original, language="zh_hans"):

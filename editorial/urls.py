@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import views
+from . import feeds, views
 from .models import Entity
 
 
@@ -30,7 +30,14 @@ app_name = "editorial"
 
 urlpatterns = [
     path("", views.PostListView.as_view(), name="post-list"),
+    path("feed/", feeds.PostFeed(), name="feed"),
     path("posts/<str:slug>/", views.PostDetailView.as_view(), name="post-detail"),
+    path("posts/<str:slug>/source.md", views.post_source, name="post-source"),
+    path("tags/", views.TagListView.as_view(), name="tag-list"),
+    path("tags/<str:slug>/", views.TagDetailView.as_view(), name="tag-detail"),
+    path("tags/<str:slug>/feed/", feeds.TagFeed(), name="tag-feed"),
+    path("sources/", views.SourceListView.as_view(), name="source-list"),
+    path("sources/<str:slug>/", views.SourceDetailView.as_view(), name="source-detail"),
     path("posts/<str:slug>/preview/", views.PostPreviewView.as_view(), name="post-preview"),
     path("preview/<str:token>/", views.shared_preview, name="post-share"),
     path("glossary/", views.GlossaryListView.as_view(), name="glossary-list"),

@@ -1,15 +1,21 @@
+from django.conf import settings
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.db.models import Count, Q
-from django.http import Http404
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import content_disposition_header
 from django.utils.translation import get_language, get_language_from_request, override
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, ListView, TemplateView
+from taggit.models import Tag
 
+from .exporters import post_markdown, posts_for_export
 from .glossary import normalize
-from .models import Entity, GlossaryAlias, GlossaryEntry, Post, PreviewLink
+from .models import Entity, GlossaryAlias, GlossaryEntry, Post, PreviewLink, TaggedPost
+from .sources import names_in, source_index
 
 
 def language_root(request):
@@ -36,6 +42,15 @@ class PostListView(ListView):
 class PostDetailView(DetailView):
     def get_queryset(self):
         return Post.objects.public()
+
+    def get_context_data(self, **kwargs):
+        post = self.object
+        with_pages = set(tags_with_pages().filter(pk__in=post.tags.values("pk")).values_list("pk", flat=True))
+        tags = [(tag, tag.pk in with_pages) for tag in post.tags.order_by("editorial_taggedpost_items__pk")]
+        slugs = {source.name.casefold(): slug for slug, source in source_index().items()}
+        sources = [(name, slugs.get(name.casefold())) for name in names_in(post.speaker, post.guest)]
+        mentions = post.entity_links.select_related("entity").order_by("position")
+        return super().get_context_data(tags=tags, sources=sources, mentions=mentions, **kwargs)
 
 
 class EntityDetailView(DetailView):
@@ -136,3 +151,77 @@ class GlossaryDetailView(DetailView):
             .only("slug", "title_zh_hans", "title_en", "published_at", "date")
         )
         return super().get_context_data(posts=posts, **kwargs)
+
+
+def tags_with_pages():
+    """Tags used by at least TAG_PAGE_MIN_POSTS listed posts, with their counts."""
+    listed = TaggedPost.objects.filter(tag=OuterRef("pk"), content_object__in=Post.objects.listed())
+    count = Subquery(listed.values("tag").annotate(n=Count("pk")).values("n")[:1])
+    return Tag.objects.annotate(n=Coalesce(count, 0)).filter(n__gte=settings.EDITORIAL_TAG_PAGE_MIN_POSTS)
+
+
+class TagListView(ListView):
+    """Every tag that has a page (as on the old site: used by 5 or more posts)."""
+
+    template_name = "editorial/tag_list.html"
+    context_object_name = "tags"
+
+    def get_queryset(self):
+        return tags_with_pages().order_by("-n", "name")
+
+
+class TagDetailView(ListView):
+    template_name = "editorial/tag_detail.html"
+    paginate_by = 30
+
+    def get_queryset(self):
+        self.tag = get_object_or_404(tags_with_pages(), slug=self.kwargs["slug"])
+        return Post.objects.listed().filter(tagged_items__tag=self.tag).order_by("-published_at", "slug")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(tag=self.tag, **kwargs)
+
+
+class SourceListView(TemplateView):
+    """来源: every channel and person named as speaker or guest, with counts."""
+
+    template_name = "editorial/source_list.html"
+
+    def get_context_data(self, **kwargs):
+        sources = sorted(source_index().values(), key=lambda s: (-s.count, s.name.casefold()))
+        return super().get_context_data(sources=sources, **kwargs)
+
+
+class SourceDetailView(ListView):
+    template_name = "editorial/source_detail.html"
+    paginate_by = 30
+
+    def get_queryset(self):
+        self.source = source_index().get(self.kwargs["slug"])
+        if self.source is None:
+            raise Http404("No such source.")
+        return Post.objects.listed().filter(pk__in=self.source.post_ids).order_by("-published_at", "slug")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(source=self.source, **kwargs)
+
+
+def post_source(request, slug):
+    """The post's Markdown file, as the export writes it (copy and download on the post page)."""
+    post = get_object_or_404(posts_for_export().filter(pk__in=Post.objects.public().values("pk")), slug=slug)
+    response = HttpResponse(post_markdown(post), content_type="text/markdown; charset=utf-8")
+    if request.GET.get("download"):
+        response["Content-Disposition"] = content_disposition_header(True, f"{post.slug}.md")
+    return response
+
+
+def robots_txt(request):
+    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /zh/preview/",
+        "Disallow: /en/preview/",
+        f"Sitemap: {sitemap}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

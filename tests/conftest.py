@@ -17,6 +17,16 @@ def corpus():
 
 
 @pytest.fixture(autouse=True)
+def fresh_cache():
+    """Each test starts with an empty cache (derived indexes are cached per content generation)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def chinese():
     """Tests run with the default language active, as a request to /zh/ would."""
     with translation.override("zh-hans"):

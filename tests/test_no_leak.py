@@ -6,6 +6,7 @@ added to ``public_urls`` as they are built.
 """
 
 import pytest
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
 
@@ -27,13 +28,16 @@ HIDDEN = {
 @pytest.fixture
 def posts():
     person = EntityFactory(kind=Entity.Kind.PERSON, name="Shared Person")
-    public = PostFactory(published=True, slug="public-post", title_zh_hans="公开的文章", title_en="Public post")
+    public = PostFactory(
+        published=True, slug="public-post", title_zh_hans="公开的文章", title_en="Public post", speaker="Shared Channel"
+    )
     hidden = {}
     for kind, traits in HIDDEN.items():
         post = PostFactory(
             slug=f"hidden-{kind}",
             title_zh_hans=f"隐藏文章{kind}",
             title_en=f"Hidden post {kind}",
+            speaker=f"Shared Channel, Hidden Speaker {kind}",
             summary_zh_hans=f"隐藏摘要{kind}",
             **traits,
         )
@@ -61,10 +65,18 @@ def public_urls(public, person):
                 reverse("editorial:glossary-list"),
                 reverse("editorial:glossary-list") + "?q=term",
                 GlossaryEntry.objects.get(term="共享术语").get_absolute_url(),
+                reverse("editorial:feed"),
+                reverse("editorial:tag-list"),
+                reverse("editorial:tag-detail", kwargs={"slug": "shared-tag"}),
+                reverse("editorial:tag-feed", kwargs={"slug": "shared-tag"}),
+                reverse("editorial:source-list"),
+                reverse("editorial:source-detail", kwargs={"slug": "shared-channel"}),
+                reverse("editorial:post-source", kwargs={"slug": public.slug}),
             ]
-    return ["/", *urls]
+    return ["/", "/sitemap.xml", "/robots.txt", *urls]
 
 
+@override_settings(EDITORIAL_TAG_PAGE_MIN_POSTS=1)
 def test_no_hidden_post_appears_on_any_public_surface(client, posts):
     public, hidden, person = posts
     seen_public = False
@@ -74,7 +86,8 @@ def test_no_hidden_post_appears_on_any_public_surface(client, posts):
         html = response.content.decode()
         seen_public = seen_public or "公开的文章" in html or "Public post" in html
         for kind, post in hidden.items():
-            for needle in (post.slug, post.title_zh_hans, post.title_en, post.summary_zh_hans, f"隐藏术语{post.slug}"):
+            needles = (post.slug, post.title_zh_hans, post.title_en, post.summary_zh_hans, f"隐藏术语{post.slug}")
+            for needle in (*needles, f"Hidden Speaker {kind}"):
                 assert needle not in html, (url, kind, needle)
     assert seen_public  # the walk did look at pages that list posts
 

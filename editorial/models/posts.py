@@ -66,6 +66,9 @@ class Post(models.Model):
         ),
     )
     body_html = models.TextField(_("rendered body"), blank=True, editable=False)
+    # Derived from the Chinese body when it is rendered: chapters for the outline, reading time.
+    toc = models.JSONField(_("chapters"), default=list, blank=True, editable=False)
+    reading_minutes = models.PositiveIntegerField(_("reading time (minutes)"), default=0, editable=False)
 
     slug = models.CharField(
         _("slug"),
@@ -170,12 +173,19 @@ class Post(models.Model):
         }
         return instance
 
-    def use_rendered(self, code, html):
-        """Take HTML already rendered from this post's current body in language ``code``."""
-        setattr(self, f"body_html_{code}", html)
-        rendered = getattr(self, "_rendered_bodies", None) or {}
-        rendered[f"body_{code}"] = getattr(self, f"body_{code}") or ""
-        self._rendered_bodies = rendered
+    def use_rendered(self, code, rendered):
+        """Take a rendering (rendering.Rendered) already made from this post's current body."""
+        self._apply_rendered(code, rendered)
+        done = getattr(self, "_rendered_bodies", None) or {}
+        done[f"body_{code}"] = getattr(self, f"body_{code}") or ""
+        self._rendered_bodies = done
+
+    def _apply_rendered(self, code, rendered):
+        setattr(self, f"body_html_{code}", rendered.html)
+        if code == rendering.LANGUAGE_SUFFIXES[0]:
+            self.toc, self.reading_minutes = rendered.toc, rendered.minutes
+            return [f"body_html_{code}", "toc", "reading_minutes"]
+        return [f"body_html_{code}"]
 
     def render_bodies(self, *, force=False):
         """Store the sanitised HTML of each language's body (only what changed)."""
@@ -184,8 +194,7 @@ class Post(models.Model):
             source = getattr(self, f"body_{code}") or ""
             rendered = getattr(self, "_rendered_bodies", None)
             if force or rendered is None or (rendered.get(f"body_{code}") or "") != source:
-                setattr(self, f"body_html_{code}", rendering.render_body(source, code))
-                changed.append(f"body_html_{code}")
+                changed.extend(self._apply_rendered(code, rendering.render(source, code)))
         self._rendered_bodies = {f"body_{c}": getattr(self, f"body_{c}") or "" for c in rendering.LANGUAGE_SUFFIXES}
         return changed
 

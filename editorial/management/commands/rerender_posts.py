@@ -16,7 +16,7 @@ class Command(BaseCommand):
         for post in Post.objects.iterator(chunk_size=100):
             with transaction.atomic():
                 fields = post.render_bodies(force=True)
-                Post.objects.filter(pk=post.pk).update(**{f: getattr(post, f) for f in fields})
+                Post.objects.filter(pk=post.pk).update(**{f: getattr(post, f) for f in fields})  # incl. toc
                 sync_post(post, resolver=resolver)  # and links the defined terms again
             count += 1
         self.stdout.write(f"Re-rendered {count} posts.")

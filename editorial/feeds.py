@@ -1,0 +1,66 @@
+"""Atom feeds: the latest listed posts per language, and per tag."""
+
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+
+from .models import Post
+from .views import tags_with_pages
+
+FEED_SIZE = 30
+
+
+class PostFeed(Feed):
+    feed_type = Atom1Feed
+
+    def title(self, obj=None):
+        return _("The Learning Grove")
+
+    def subtitle(self, obj=None):
+        return _("A personal information platform: notes on videos and podcasts, web articles, and our own thinking.")
+
+    def link(self, obj=None):
+        return reverse("editorial:post-list")
+
+    def feed_url(self, obj=None):
+        return reverse("editorial:feed")
+
+    def items(self, obj=None):
+        return Post.objects.listed().order_by("-published_at", "slug")[:FEED_SIZE]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.summary
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_author_name(self, item):
+        return item.speaker or None
+
+    def item_categories(self, item):
+        return [t.name for t in item.tags.all()]
+
+
+class TagFeed(PostFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(tags_with_pages(), slug=slug)
+
+    def title(self, obj=None):
+        return f"{obj.name} · {_('The Learning Grove')}"
+
+    def link(self, obj=None):
+        return reverse("editorial:tag-detail", kwargs={"slug": obj.slug})
+
+    def feed_url(self, obj=None):
+        return reverse("editorial:tag-feed", kwargs={"slug": obj.slug})
+
+    def items(self, obj=None):
+        return Post.objects.listed().filter(tagged_items__tag=obj).order_by("-published_at", "slug")[:FEED_SIZE]

@@ -1,0 +1,127 @@
+"""Permanent redirects from every URL the old static site has or had (CURRENT-SITE.md §2).
+
+Paths are matched exactly as the old site wrote them, percent-decoded and case-sensitive:
+stems may start with "-" or hold spaces, CJK, ":", "'" and "?". Everything lands on its
+Chinese page, the old site's only language.
+"""
+
+import hashlib
+
+from django.core.cache import cache
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.urls import path, re_path, reverse
+from django.utils.http import urlencode
+from django.utils.translation import override
+from taggit.models import Tag
+
+from . import caching
+from .models import Entity, Post
+from .slugs import pinyin_slug
+from .sources import source_index
+
+CONTENT_KINDS = ("notes", "posts", "books", "clippings")
+ENTITY_SECTIONS = {
+    "people": Entity.Kind.PERSON,
+    "companies-orgs": Entity.Kind.ORGANISATION,
+    "products-models": Entity.Kind.PRODUCT,
+    "media-books": Entity.Kind.MEDIA,
+}
+
+
+def _to(name, query=None, **kwargs):
+    with override("zh-hans"):
+        url = reverse(name, kwargs=kwargs or None)
+    return HttpResponsePermanentRedirect(url + (f"?{urlencode(query)}" if query else ""))
+
+
+def _post(slug):
+    post = Post.objects.public().filter(slug=slug).only("slug").first()
+    if post is None:
+        raise Http404("No such post.")
+    return _to("editorial:post-detail", slug=post.slug)
+
+
+def content_post(request, kind, stem):
+    """/content/notes/<stem>/ (today's URLs) and the other content kinds."""
+    return _post(stem)
+
+
+def early_post(request, kind, stem):
+    """/notes/<stem>/, /posts/<stem>/, /books/<stem>/ (before 2026-02-28), and
+    /notes/<videoId>-<english-slug>/ or /notes/<videoId>---/ (before 2025-12-11)."""
+    if Post.objects.public().filter(slug=stem).exists() or kind != "notes":
+        return _post(stem)
+    if len(stem) > 11 and stem[11] == "-":
+        return _post(stem[:11])
+    raise Http404("No such post.")
+
+
+def tag(request, slug):
+    """/tags/<pinyin-slug>/: the same slug for our ASCII tags; pinyin of the name otherwise."""
+    found = Tag.objects.filter(slug=slug).first()
+    if found is None:
+        for candidate in Tag.objects.exclude(name__regex=r"^[ -~]*$").only("name", "slug"):
+            if pinyin_slug(candidate.name.lower()) == slug:
+                found = candidate
+                break
+    if found is None:
+        raise Http404("No such tag.")
+    return _to("editorial:tag-detail", slug=found.slug)
+
+
+def speaker(request, slug):
+    if slug not in source_index():
+        raise Http404("No such source.")
+    return _to("editorial:source-detail", slug=slug)
+
+
+def entity(request, section, slug):
+    kind = ENTITY_SECTIONS[section]
+    found = Entity.objects.filter(kind=kind, slug=slug).first()
+    if found is None:
+        return _to("editorial:post-list")  # the old entity pages linked to a search; nothing better yet
+    with override("zh-hans"):
+        return HttpResponsePermanentRedirect(found.get_absolute_url())
+
+
+def reader_source(request, digest):
+    """/reader/<sha256 of "content/<kind>/<stem>.md">.md: the post's Markdown source."""
+    slug = _reader_index().get(digest)
+    if slug is None:
+        raise Http404("No such file.")
+    return _to("editorial:post-source", slug=slug)
+
+
+def _reader_index():
+    key = f"editorial:reader-index:{caching.generation()}"
+    index = cache.get(key)
+    if index is None:
+        index = {}
+        for slug in Post.objects.public().values_list("slug", flat=True):
+            for kind in CONTENT_KINDS:
+                index[hashlib.sha256(f"content/{kind}/{slug}.md".encode()).hexdigest()] = slug
+        cache.set(key, index, 300)
+    return index
+
+
+def home_page(request, number):
+    return _to("editorial:post-list", query={"page": number} if number > 1 else None)
+
+
+urlpatterns = [
+    re_path(r"^content/(?P<kind>notes|posts|books|clippings)/(?P<stem>[^/]+)/$", content_post),
+    re_path(r"^(?P<kind>notes|posts|books)/(?P<stem>[^/]+)/$", early_post),
+    path("tags/<str:slug>/", tag),
+    path("speakers/<str:slug>/", speaker),
+    re_path(r"^(?P<section>people|companies-orgs|products-models|media-books)/(?P<slug>[^/]+)/$", entity),
+    re_path(r"^reader/(?P<digest>[0-9a-f]{64})\.md$", reader_source),
+    path("page/<int:number>/", home_page),
+    path("all-tags/", lambda request: _to("editorial:tag-list")),
+    path("all-tags/page/<int:number>/", lambda request, number: _to("editorial:tag-list")),
+    path("all-speakers/", lambda request: _to("editorial:source-list")),
+    re_path(r"^(?:areas|categories|projects)/[^/]+/$", lambda request: _to("editorial:post-list")),
+    re_path(r"^all-(?:areas|categories|projects)/$", lambda request: _to("editorial:post-list")),
+    path("bookshelf/", lambda request: _to("editorial:post-list")),
+    path("tool/", lambda request: _to("editorial:post-list")),
+    path("about/", lambda request: _to("editorial:post-list")),
+]
