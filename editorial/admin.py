@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 from reversion.admin import VersionAdmin
 
-from . import admin_glossary, caching, glossary_sync  # noqa: F401 (admin_glossary registers itself)
+from . import admin_glossary, caching, glossary_sync, search  # noqa: F401 (admin_glossary registers itself)
 from .admin_workflow import MineFilter, WorkflowAdminMixin
 from .forms import ImportUploadForm, PostAdminForm
 from .models import Entity, Post, PostEntity, Status
@@ -100,6 +100,7 @@ class PostAdmin(WorkflowAdminMixin, VersionAdmin, TabbedTranslationAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         glossary_sync.sync_post(form.instance)
+        search.index_post(form.instance)
 
     def view_on_site(self, obj):
         return obj.get_absolute_url() if obj.is_public else reverse("editorial:post-preview", kwargs={"slug": obj.slug})

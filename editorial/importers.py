@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import override
 from taggit.models import Tag
 
-from . import caching, frontmatter, glossary_sync, preparing
+from . import caching, frontmatter, glossary_sync, preparing, search
 from .models import Entity, Post, PostEntity, Status, TaggedPost, validate_slug_text
 from .slugs import pinyin_slug
 
@@ -282,6 +282,7 @@ class _Importer:
         _set_tags(post, values["tags"], self.names, created=created)
         _set_entities(post, {key: values[key] for key in ENTITY_KEYS}, self.names, created=created)
         glossary_sync.record(post, found)
+        search.index_post(post)
         report.action = "created" if created else "updated"
         transaction.on_commit(caching.content_changed)
 

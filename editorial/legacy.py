@@ -116,6 +116,7 @@ urlpatterns = [
     re_path(r"^(?P<section>people|companies-orgs|products-models|media-books)/(?P<slug>[^/]+)/$", entity),
     re_path(r"^reader/(?P<digest>[0-9a-f]{64})\.md$", reader_source),
     path("page/<int:number>/", home_page),
+    path("search/", lambda request: _to("editorial:search", query=request.GET.dict() or None)),
     path("all-tags/", lambda request: _to("editorial:tag-list")),
     path("all-tags/page/<int:number>/", lambda request, number: _to("editorial:tag-list")),
     path("all-speakers/", lambda request: _to("editorial:source-list")),

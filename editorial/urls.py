@@ -33,6 +33,7 @@ urlpatterns = [
     path("feed/", feeds.PostFeed(), name="feed"),
     path("posts/<str:slug>/", views.PostDetailView.as_view(), name="post-detail"),
     path("posts/<str:slug>/source.md", views.post_source, name="post-source"),
+    path("search/", views.search_view, name="search"),
     path("tags/", views.TagListView.as_view(), name="tag-list"),
     path("tags/<str:slug>/", views.TagDetailView.as_view(), name="tag-detail"),
     path("tags/<str:slug>/feed/", feeds.TagFeed(), name="tag-feed"),

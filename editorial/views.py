@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
@@ -12,6 +13,7 @@ from django.utils.translation import get_language, get_language_from_request, ov
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
+from . import search
 from .exporters import post_markdown, posts_for_export
 from .glossary import normalize
 from .models import Entity, GlossaryAlias, GlossaryEntry, Post, PreviewLink, TaggedPost
@@ -225,3 +227,41 @@ def robots_txt(request):
         f"Sitemap: {sitemap}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+SEARCH_PAGE_SIZE = 10
+
+
+def search_view(request):
+    """Search listed posts: all words (or the exact phrase), filters, ranked, with passages."""
+    params = request.GET
+    query = search.Query.parse(params.get("q", ""), exact=params.get("exact") == "1")
+    candidates = Post.objects.listed()
+    if params.get("source"):
+        name = params["source"]
+        candidates = candidates.filter(Q(speaker__icontains=name) | Q(guest__icontains=name))
+    for field in ("area", "category"):
+        if params.get(field):
+            candidates = candidates.filter(**{field: params[field]})
+    if params.get("tag"):
+        candidates = candidates.filter(tagged_items__tag__slug=params["tag"])
+    page = None
+    results = []
+    if query.terms:
+        allowed = set(candidates.values_list("pk", flat=True))
+        ids = [pk for pk, _score in search.ranked_ids(query) if pk in allowed]
+        page = Paginator(ids, SEARCH_PAGE_SIZE).get_page(params.get("page"))
+        posts = Post.objects.in_bulk(list(page.object_list))
+        results = [(posts[pk], search.passages(posts[pk], query)) for pk in page.object_list]
+    listed = Post.objects.listed()
+    context = {
+        "query": query,
+        "page_obj": page,
+        "results": results,
+        "areas": listed.exclude(area="").order_by("area").values_list("area", flat=True).distinct(),
+        "categories": listed.exclude(category="").order_by("category").values_list("category", flat=True).distinct(),
+        "sources": sorted(source_index().values(), key=lambda s: s.name.casefold()),
+        "tags": tags_with_pages().order_by("name"),
+        "params": params,
+    }
+    return TemplateResponse(request, "editorial/search_results.html", context)

@@ -10,7 +10,7 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
 
-from editorial import glossary_sync
+from editorial import glossary_sync, search
 from editorial.models import Entity, GlossaryEntry
 
 from .factories import EntityFactory, PostFactory
@@ -50,6 +50,7 @@ def posts():
             post.body_zh_hans += f"**隐藏术语{post.slug}**（Hidden {post.slug}: 只在隐藏文章里）"
         post.save()
         glossary_sync.sync_post(post)
+        search.index_post(post)
     return public, hidden, person
 
 
@@ -72,6 +73,9 @@ def public_urls(public, person):
                 reverse("editorial:source-list"),
                 reverse("editorial:source-detail", kwargs={"slug": "shared-channel"}),
                 reverse("editorial:post-source", kwargs={"slug": public.slug}),
+                reverse("editorial:search") + "?q=隐藏术语",
+                reverse("editorial:search") + "?q=共享术语",
+                reverse("editorial:search") + "?q=Shared+Channel",
             ]
     return ["/", "/sitemap.xml", "/robots.txt", *urls]
 

@@ -1,5 +1,5 @@
 from .glossary import GlossaryAlias, GlossaryEntry, GlossaryUse, GlossaryVariant
-from .posts import Entity, Post, PostEntity, PostQuerySet, Status, TaggedPost, validate_slug_text
+from .posts import Entity, Post, PostEntity, PostQuerySet, SearchDocument, Status, TaggedPost, validate_slug_text
 from .workflow import PREVIEW_SALT, PreviewLink, StatusChange
 
 __all__ = [
@@ -13,6 +13,7 @@ __all__ = [
     "PostEntity",
     "PostQuerySet",
     "PreviewLink",
+    "SearchDocument",
     "Status",
     "StatusChange",
     "TaggedPost",

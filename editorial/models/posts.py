@@ -273,3 +273,17 @@ class PostEntity(models.Model):
 
     def __str__(self):
         return f"{self.post_id} → {self.entity}"
+
+
+class SearchDocument(models.Model):
+    """A post's search tokens (editorial/search.py); the full-text index follows in the database."""
+
+    post = models.OneToOneField(Post, on_delete=models.CASCADE, primary_key=True, related_name="search_document")
+    tokens = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("search document")
+        verbose_name_plural = _("search documents")
+
+    def __str__(self):
+        return str(self.post_id)

@@ -5,10 +5,11 @@ from django.db import transaction
 
 from editorial.glossary_sync import Resolver, sync_post
 from editorial.models import Post
+from editorial.search import index_post
 
 
 class Command(BaseCommand):
-    help = "Re-render the stored HTML of every post's body in every language."
+    help = "Re-render every post's stored HTML, and rebuild its glossary links and search tokens."
 
     def handle(self, *args, verbosity, **options):
         count = 0
@@ -18,5 +19,6 @@ class Command(BaseCommand):
                 fields = post.render_bodies(force=True)
                 Post.objects.filter(pk=post.pk).update(**{f: getattr(post, f) for f in fields})  # incl. toc
                 sync_post(post, resolver=resolver)  # and links the defined terms again
+                index_post(post)
             count += 1
         self.stdout.write(f"Re-rendered {count} posts.")

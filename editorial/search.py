@@ -1,0 +1,164 @@
+"""Full-text search for Chinese and English, the same on SQLite and PostgreSQL.
+
+Text is tokenised in Python: each run of Chinese characters becomes its overlapping
+bigrams (算力 → 算力; 向量数据库 → 向量 量数 数据 据库) plus the run's last character alone,
+and Latin words are lower-cased. The tokens, space-separated, are indexed by FTS5 on
+SQLite and by a GIN index over a stored ``to_tsvector('simple', …)`` on PostgreSQL
+(migration 0006). A query term becomes a phrase of its bigrams, so 向量数据库 matches
+only where the five characters stand together; a one-character term matches as a
+prefix. Terms are ANDed; ``exact`` makes the whole query one phrase. Visibility is not
+indexed: results are always intersected with ``Post.objects.listed()``.
+"""
+
+import html
+import re
+from dataclasses import dataclass, field
+
+from django.db import connection
+
+from . import originals
+
+CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+LATIN_WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
+TOKEN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[A-Za-z0-9]+")
+BRACKETS = str.maketrans(dict.fromkeys("《》【】「」『』〈〉“”\"'（）()", " "))
+TITLE_WEIGHT = 3  # title tokens are indexed three times, so title matches rank first
+
+
+def tokens(text):
+    """Index tokens for a text: CJK bigrams (and each run's last character), Latin words."""
+    out = []
+    for match in TOKEN.finditer(text or ""):
+        run = match.group(0)
+        if CJK_RUN.fullmatch(run):
+            out.extend(run[i : i + 2] for i in range(len(run) - 1))
+            out.append(run[-1])
+        else:
+            out.append(run.lower())
+    return out
+
+
+def document_text(post):
+    """What a post is found by: titles (weighted), summaries, the Chinese text, the originals."""
+    parsed = originals.parse(post.body_zh_hans or "")
+    titles = " ".join(filter(None, [post.title_zh_hans, post.title_en]))
+    parts = [titles] * TITLE_WEIGHT + [
+        post.summary_zh_hans or "",
+        post.summary_en or "",
+        post.speaker,
+        post.guest,
+        parsed.chinese,
+        "\n".join(o.text for o in parsed.originals),
+        post.body_en or "",
+    ]
+    return "\n".join(parts)
+
+
+def index_post(post):
+    """Store the post's search tokens (its FTS row follows through the database)."""
+    from .models import SearchDocument
+
+    SearchDocument.objects.update_or_create(post=post, defaults={"tokens": " ".join(tokens(document_text(post)))})
+
+
+@dataclass
+class Query:
+    text: str
+    exact: bool = False
+    terms: list = field(default_factory=list)  # each term: list of tokens forming a phrase
+
+    @classmethod
+    def parse(cls, text, *, exact=False):
+        cleaned = (text or "").translate(BRACKETS).strip()
+        pieces = [cleaned] if exact else cleaned.split()
+        terms = []
+        for piece in pieces:
+            found = []
+            for match in TOKEN.finditer(piece):
+                run = match.group(0)
+                if CJK_RUN.fullmatch(run):
+                    found.extend([run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)])
+                else:
+                    found.append(run.lower())
+            if found:
+                terms.append(found)
+        return cls(text=cleaned, exact=exact, terms=terms)
+
+    @property
+    def words(self):
+        """The user's words, for highlighting."""
+        if self.exact:
+            return [self.text] if self.text else []
+        return [w for w in self.text.split() if TOKEN.search(w)]
+
+
+def ranked_ids(query):
+    """[(post id, score)] best first, for every indexed post matching all terms."""
+    if not query.terms:
+        return []
+    if connection.vendor == "postgresql":
+        return _postgresql(query)
+    return _sqlite(query)
+
+
+def _fts5_phrase(term):
+    if len(term) == 1 and CJK_RUN.fullmatch(term[0]) and len(term[0]) == 1:
+        return f'"{term[0]}"*'
+    return '"' + " ".join(t.replace('"', "") for t in term) + '"'
+
+
+def _sqlite(query):
+    match = " AND ".join(_fts5_phrase(term) for term in query.terms)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT rowid, bm25(editorial_search_fts) FROM editorial_search_fts "
+            "WHERE editorial_search_fts MATCH %s ORDER BY bm25(editorial_search_fts) LIMIT 5000",
+            [match],
+        )
+        return [(post_id, -score) for post_id, score in cursor.fetchall()]
+
+
+def _tsquery_phrase(term):
+    if len(term) == 1 and CJK_RUN.fullmatch(term[0]) and len(term[0]) == 1:
+        return f"{term[0]}:*"
+    words = [re.sub(r"[^\w]", "", t) for t in term]
+    return "(" + " <-> ".join(w for w in words if w) + ")"
+
+
+def _postgresql(query):
+    tsquery = " & ".join(_tsquery_phrase(term) for term in query.terms)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT post_id, ts_rank_cd(vector, to_tsquery('simple', %s)) AS score "
+            "FROM editorial_searchdocument WHERE vector @@ to_tsquery('simple', %s) "
+            "ORDER BY score DESC, post_id LIMIT 5000",
+            [tsquery, tsquery],
+        )
+        return cursor.fetchall()
+
+
+def passages(post, query, limit=3, width=70):
+    """Up to ``limit`` highlighted passages of the post's Chinese text that match the query."""
+    words = [w for w in query.words if w]
+    if not words:
+        return []
+    text = originals.parse(post.body_zh_hans or "").chinese
+    found = []
+    for paragraph in re.split(r"\n\s*\n", text):
+        plain = re.sub(r"[*#>`_]+", "", paragraph).strip()
+        lower = plain.lower()
+        positions = [lower.find(w.lower()) for w in words]
+        if not plain or min(positions) < 0:
+            continue
+        start = max(0, positions[0] - width // 2)
+        found.append(highlight(("…" if start else "") + plain[start : start + width * 2], words))
+        if len(found) >= limit:
+            break
+    return found
+
+
+def highlight(text, words):
+    """Escape the text and wrap each occurrence of a word in <mark>."""
+    escaped = html.escape(text)
+    pattern = "|".join(re.escape(w) for w in sorted({html.escape(w) for w in words}, key=len, reverse=True))
+    return re.sub(pattern, lambda m: f"<mark>{m.group(0)}</mark>", escaped, flags=re.I) if pattern else escaped
