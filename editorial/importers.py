@@ -282,7 +282,7 @@ class _Importer:
         _set_tags(post, values["tags"], self.names, created=created)
         _set_entities(post, {key: values[key] for key in ENTITY_KEYS}, self.names, created=created)
         glossary_sync.record(post, found)
-        search.index_post(post)
+        search.index_post(post, prepared.search_tokens)
         report.action = "created" if created else "updated"
         transaction.on_commit(caching.content_changed)
 

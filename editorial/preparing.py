@@ -10,7 +10,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 
-from . import frontmatter, originals, rendering
+from . import frontmatter, originals, rendering, search
 
 PARALLEL_FROM = 40  # files; below this a worker's start-up costs more than it saves
 
@@ -22,6 +22,7 @@ class Prepared:
     error_line: int | None = None
     body: str = ""
     rendered: rendering.Rendered | None = None
+    search_tokens: str = ""
     repairs: list = field(default_factory=list)
 
 
@@ -33,7 +34,21 @@ def prepare(data, max_bytes):
         return Prepared(error=exc.message, error_line=exc.line)
     parsed, body = originals.normalize_parsed(document.body)
     repairs = [originals.Repair(r.line + document.body_line - 1, r.code, r.detail) for r in parsed.repairs]
-    return Prepared(document=document, body=body, rendered=rendering.render(body, "zh_hans"), repairs=repairs)
+    meta = document.meta
+    text = {key: str(meta.get(key) or "") for key in ("title", "title_en", "summary", "summary_en", "speaker", "guest")}
+    search_tokens = search.document_tokens(
+        titles=[text["title"], text["title_en"]],
+        summaries=[text["summary"], text["summary_en"]],
+        people=[text["speaker"], text["guest"]],
+        body=body,
+    )
+    return Prepared(
+        document=document,
+        body=body,
+        rendered=rendering.render(body, "zh_hans"),
+        repairs=repairs,
+        search_tokens=search_tokens,
+    )
 
 
 def _start_worker():

@@ -38,27 +38,31 @@ def tokens(text):
     return out
 
 
-def document_text(post):
-    """What a post is found by: titles (weighted), summaries, the Chinese text, the originals."""
-    parsed = originals.parse(post.body_zh_hans or "")
-    titles = " ".join(filter(None, [post.title_zh_hans, post.title_en]))
-    parts = [titles] * TITLE_WEIGHT + [
-        post.summary_zh_hans or "",
-        post.summary_en or "",
-        post.speaker,
-        post.guest,
-        parsed.chinese,
-        "\n".join(o.text for o in parsed.originals),
-        post.body_en or "",
-    ]
-    return "\n".join(parts)
+def document_tokens(*, titles, summaries, people, body, body_en=""):
+    """What a post is found by: titles (weighted), summaries, speaker/guest, the Chinese text,
+    the originals and any English body — as one space-separated token string."""
+    parsed = originals.parse(body or "")
+    title = " ".join(filter(None, titles))
+    parts = [title] * TITLE_WEIGHT + [*filter(None, summaries), *filter(None, people), parsed.chinese]
+    parts += [o.text for o in parsed.originals] + [body_en or ""]
+    return " ".join(tokens("\n".join(parts)))
 
 
-def index_post(post):
+def post_tokens(post):
+    return document_tokens(
+        titles=[post.title_zh_hans, post.title_en],
+        summaries=[post.summary_zh_hans, post.summary_en],
+        people=[post.speaker, post.guest],
+        body=post.body_zh_hans,
+        body_en=post.body_en,
+    )
+
+
+def index_post(post, tokens_=None):
     """Store the post's search tokens (its FTS row follows through the database)."""
     from .models import SearchDocument
 
-    SearchDocument.objects.update_or_create(post=post, defaults={"tokens": " ".join(tokens(document_text(post)))})
+    SearchDocument.objects.update_or_create(post=post, defaults={"tokens": tokens_ or post_tokens(post)})
 
 
 @dataclass
