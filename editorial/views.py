@@ -41,9 +41,32 @@ class PostListView(ListView):
         )
 
 
+READING_MODES = ("zh", "original", "both")
+READING_MODE_COOKIE = "reading_mode"
+
+
+def reading_mode(request):
+    """The reader's choice (?mode=…, remembered in a cookie), Chinese-first by default."""
+    mode = request.GET.get("mode") or request.COOKIES.get(READING_MODE_COOKIE)
+    return mode if mode in READING_MODES else "zh"
+
+
+def html_for_mode(body_html, mode):
+    """Originals start collapsed in Chinese mode; open in the other modes (no Markdown involved)."""
+    if mode == "zh":
+        return body_html
+    return body_html.replace('<details class="original"', '<details class="original" open')
+
+
 class PostDetailView(DetailView):
     def get_queryset(self):
         return Post.objects.public()
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        if self.request.GET.get("mode") in READING_MODES:
+            response.set_cookie(READING_MODE_COOKIE, self.request.GET["mode"], max_age=365 * 24 * 3600, samesite="Lax")
+        return response
 
     def get_context_data(self, **kwargs):
         post = self.object
@@ -52,7 +75,16 @@ class PostDetailView(DetailView):
         slugs = {source.name.casefold(): slug for slug, source in source_index().items()}
         sources = [(name, slugs.get(name.casefold())) for name in names_in(post.speaker, post.guest)]
         mentions = post.entity_links.select_related("entity").order_by("position")
-        return super().get_context_data(tags=tags, sources=sources, mentions=mentions, **kwargs)
+        mode = reading_mode(self.request)
+        return super().get_context_data(
+            tags=tags,
+            sources=sources,
+            mentions=mentions,
+            mode=mode,
+            modes=READING_MODES,
+            body_html=html_for_mode(post.body_html, mode),
+            **kwargs,
+        )
 
 
 class EntityDetailView(DetailView):

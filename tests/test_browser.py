@@ -118,3 +118,75 @@ def test_glossary_popover_on_hover_and_keyboard_and_a_plain_link_without_javascr
     link.click()
     assert plain.locator("h1").inner_text() == "令牌"
     context.close()
+
+
+BILINGUAL = (
+    "### 开场\n\n**主持人:** 欢迎收听。\n<details>\n<summary>View/Hide Original English</summary>\n"
+    '<p class="english-text">Welcome to the show.</p>\n</details>\n\n第二段中文。\n<details>\n'
+    '<summary>View/Hide Original English</summary>\n<p class="english-text">Second paragraph.</p>\n</details>\n'
+)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reading_modes_side_by_side_and_remembered(browser, live_server):
+    PostFactory(
+        published=True, slug="modes", title_zh_hans="双语文章", title_en="Bilingual post", body_zh_hans=BILINGUAL
+    )
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/zh/posts/modes/")
+    original = page.locator("details.original").first
+    assert not page.get_by_text("Welcome to the show.").is_visible()  # Chinese mode: originals folded
+    page.get_by_role("link", name="并排").click()
+    page.wait_for_url("**?mode=both")
+    chinese_box = page.get_by_text("欢迎收听").bounding_box()
+    original_box = original.bounding_box()
+    assert original_box["x"] > chinese_box["x"] + 300  # the original stands beside its paragraph
+    assert abs(original_box["y"] - chinese_box["y"]) < 80
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "reading-side-by-side-desktop.png")
+    page.goto(f"{live_server.url}/zh/posts/modes/")  # remembered without ?mode=
+    assert page.get_by_text("Welcome to the show.").is_visible()
+    page.set_viewport_size({"width": 390, "height": 800})  # narrow: interleaved, one column
+    assert (
+        page.get_by_text("Welcome to the show.").bounding_box()["y"] > page.get_by_text("欢迎收听").bounding_box()["y"]
+    )
+    page.screenshot(path=ARTIFACTS / "reading-interleaved-mobile.png")
+    page.get_by_role("link", name="原文").first.click()
+    assert page.get_by_text("Welcome to the show.").is_visible() and not page.get_by_text("欢迎收听").is_visible()
+    # The English switch keeps the reader on the same post.
+    page.get_by_role("link", name="英文").click()
+    page.wait_for_url("**/en/posts/modes/")
+    assert page.locator("h1").inner_text() == "Bilingual post"
+    context.close()
+    # Without JavaScript the modes still work: they are links and server-rendered.
+    plain = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900})
+    nojs = plain.new_page()
+    nojs.goto(f"{live_server.url}/zh/posts/modes/?mode=original")
+    assert nojs.get_by_text("Second paragraph.").is_visible()
+    plain.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_four_themes_cycle_persist_and_migrate(browser, live_server):
+    PostFactory(published=True, slug="themes", body_zh_hans=BILINGUAL)
+    context = browser.new_context(locale="zh-CN", color_scheme="dark")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/zh/posts/themes/")
+    button = page.locator("button.theme-switcher")
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert background == "rgb(29, 27, 24)"  # Paper Dark follows the system at first
+    seen = []
+    for _ in range(4):
+        button.click()
+        seen.append(page.evaluate("document.documentElement.dataset.theme"))
+    assert seen == ["steel-light", "steel-dark", "paper-light", "paper-dark"]
+    button.click()
+    page.reload()
+    assert page.evaluate("document.documentElement.dataset.theme") == "steel-light"  # remembered, applied early
+    page.screenshot(path=ARTIFACTS / "theme-steel-light.png")
+    page.evaluate("localStorage.setItem('theme-preference', 'dark')")  # the old site's value
+    page.reload()
+    assert page.evaluate("document.documentElement.dataset.theme") == "paper-dark"
+    assert page.evaluate("localStorage.getItem('theme-preference')") == "paper-dark"
+    context.close()

@@ -60,3 +60,35 @@
     });
   });
 })();
+
+// Theme switcher: cycles Paper Light → Paper Dark → Steel Light → Steel Dark and says what comes next.
+(function () {
+  "use strict";
+  var spec = window.__themes;
+  var slot = document.querySelector("[data-theme-switcher]");
+  if (!spec || !slot) return;
+  var labels = JSON.parse(slot.getAttribute("data-labels"));
+  function current() {
+    var set = document.documentElement.getAttribute("data-theme");
+    if (set) return set;
+    return window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches ? "paper-dark" : "paper-light";
+  }
+  function next(theme) { return spec.THEMES[(spec.THEMES.indexOf(theme) + 1) % spec.THEMES.length]; }
+  var button = document.createElement("button");
+  button.type = "button";
+  button.className = "theme-switcher";
+  function refresh() {
+    var now = current();
+    button.textContent = labels[now];
+    button.setAttribute("aria-label", labels.next.replace("%s", labels[next(now)]));
+    button.title = button.getAttribute("aria-label");
+  }
+  button.addEventListener("click", function () {
+    var theme = next(current());
+    document.documentElement.setAttribute("data-theme", theme);
+    try { window.localStorage.setItem(spec.KEY, theme); } catch (e) { /* lasts for this page */ }
+    refresh();
+  });
+  refresh();
+  slot.appendChild(button);
+})();
