@@ -28,7 +28,11 @@ class PostFeed(Feed):
         return reverse("editorial:feed")
 
     def items(self, obj=None):
-        return Post.objects.listed().order_by("-published_at", "slug")[:FEED_SIZE]
+        return self.with_tags(Post.objects.listed()).order_by("-published_at", "slug")[:FEED_SIZE]
+
+    @staticmethod
+    def with_tags(queryset):
+        return queryset.prefetch_related("tagged_items__tag")
 
     def item_title(self, item):
         return item.title
@@ -46,7 +50,7 @@ class PostFeed(Feed):
         return item.speaker or None
 
     def item_categories(self, item):
-        return [t.name for t in item.tags.all()]
+        return [tagged.tag.name for tagged in item.tagged_items.all()]
 
 
 class TagFeed(PostFeed):
@@ -63,4 +67,5 @@ class TagFeed(PostFeed):
         return reverse("editorial:tag-feed", kwargs={"slug": obj.slug})
 
     def items(self, obj=None):
-        return Post.objects.listed().filter(tagged_items__tag=obj).order_by("-published_at", "slug")[:FEED_SIZE]
+        posts = Post.objects.listed().filter(tagged_items__tag=obj)
+        return self.with_tags(posts).order_by("-published_at", "slug")[:FEED_SIZE]

@@ -57,3 +57,34 @@ def _build(rows):
         taken[base] = n + 1
         index[source.slug] = source
     return index
+
+
+def series_index():
+    """{slug: (name, [post ids in reading order])} for series of listed posts (cached per generation)."""
+    key = f"editorial:series:{caching.generation()}"
+    index = cache.get(key)
+    if index is None:
+        rows = (
+            Post.objects.listed()
+            .exclude(series="")
+            .order_by("series_order", "date", "slug")
+            .values_list("pk", "series")
+        )
+        by_name = {}
+        for pk, name in rows:
+            by_name.setdefault(name, []).append(pk)
+        index, taken = {}, set()
+        for name in sorted(by_name):
+            slug = base = pinyin_slug(name) or "series"
+            n = 1
+            while slug in taken:
+                n += 1
+                slug = f"{base}-{n}"
+            taken.add(slug)
+            index[slug] = (name, by_name[name])
+        cache.set(key, index, 300)
+    return index
+
+
+def series_slug(name):
+    return next((slug for slug, (series, _ids) in series_index().items() if series == name), None)

@@ -37,6 +37,7 @@ urlpatterns = [
     path("tags/", views.TagListView.as_view(), name="tag-list"),
     path("tags/<str:slug>/", views.TagDetailView.as_view(), name="tag-detail"),
     path("tags/<str:slug>/feed/", feeds.TagFeed(), name="tag-feed"),
+    path("series/<str:slug>/", views.SeriesDetailView.as_view(), name="series-detail"),
     path("sources/", views.SourceListView.as_view(), name="source-list"),
     path("sources/<str:slug>/", views.SourceDetailView.as_view(), name="source-detail"),
     path("posts/<str:slug>/preview/", views.PostPreviewView.as_view(), name="post-preview"),

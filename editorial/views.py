@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.paginator import Paginator
@@ -8,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
-from django.utils.http import content_disposition_header
+from django.utils.http import content_disposition_header, http_date
 from django.utils.translation import get_language, get_language_from_request, override
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
@@ -17,7 +19,7 @@ from . import search
 from .exporters import post_markdown, posts_for_export
 from .glossary import normalize
 from .models import Entity, GlossaryAlias, GlossaryEntry, Post, PreviewLink, TaggedPost
-from .sources import names_in, source_index
+from .sources import names_in, series_index, series_slug, source_index
 
 
 def language_root(request):
@@ -64,6 +66,7 @@ class PostDetailView(DetailView):
 
     def render_to_response(self, context, **kwargs):
         response = super().render_to_response(context, **kwargs)
+        response["Last-Modified"] = http_date(self.object.updated_at.timestamp())
         if self.request.GET.get("mode") in READING_MODES:
             response.set_cookie(READING_MODE_COOKIE, self.request.GET["mode"], max_age=365 * 24 * 3600, samesite="Lax")
         return response
@@ -76,7 +79,15 @@ class PostDetailView(DetailView):
         sources = [(name, slugs.get(name.casefold())) for name in names_in(post.speaker, post.guest)]
         mentions = post.entity_links.select_related("entity").order_by("position")
         mode = reading_mode(self.request)
+        series = None
+        if post.series and (slug := series_slug(post.series)):
+            ids = series_index()[slug][1]
+            others = Post.objects.in_bulk([pk for pk in ids if pk != post.pk])
+            series = {"name": post.series, "slug": slug, "posts": [others[pk] for pk in ids if pk in others]}
+        video = re.search(r"(?:youtube\.com/watch\?v=|youtu\.be/)([\w-]{11})", post.source_url or "")
         return super().get_context_data(
+            series=series,
+            video_id=video.group(1) if video else None,
             tags=tags,
             sources=sources,
             mentions=mentions,
@@ -297,3 +308,20 @@ def search_view(request):
         "params": params,
     }
     return TemplateResponse(request, "editorial/search_results.html", context)
+
+
+class SeriesDetailView(ListView):
+    """A series: its listed posts in reading order (order in series, then date)."""
+
+    template_name = "editorial/series_detail.html"
+
+    def get_queryset(self):
+        found = series_index().get(self.kwargs["slug"])
+        if found is None:
+            raise Http404("No such series.")
+        self.series_name, ids = found
+        posts = Post.objects.in_bulk(ids)
+        return [posts[pk] for pk in ids if pk in posts]
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(series_name=self.series_name, **kwargs)

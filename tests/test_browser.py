@@ -190,3 +190,38 @@ def test_four_themes_cycle_persist_and_migrate(browser, live_server):
     assert page.evaluate("document.documentElement.dataset.theme") == "paper-dark"
     assert page.evaluate("localStorage.getItem('theme-preference')") == "paper-dark"
     context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_search_copy_and_video_on_request(browser, live_server):
+    from editorial import search
+
+    post = PostFactory(
+        published=True,
+        slug="search-me",
+        title_zh_hans="向量数据库实战",
+        body_zh_hans="我们比较了几种向量数据库的索引。",
+        source_url="https://www.youtube.com/watch?v=-5Weeox0Xus",
+    )
+    search.index_post(post)
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    page = context.new_page()
+    elsewhere = []
+    page.on("request", lambda r: None if r.url.startswith(live_server.url) else elsewhere.append(r.url))
+    page.goto(f"{live_server.url}/zh/search/")
+    page.fill("#q", "向量数据库")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".search-results")
+    assert page.locator(".search-results mark").first.inner_text() == "向量数据库"
+    page.screenshot(path=ARTIFACTS / "search-results.png")
+    page.locator(".search-results a").first.click()
+    page.wait_for_url("**/zh/posts/search-me/")
+    assert elsewhere == []  # nothing third-party before the reader asks for the video
+    page.get_by_role("button", name="复制全文").click()
+    page.locator(".copy-status").filter(has_text="已复制").wait_for()
+    assert page.evaluate("navigator.clipboard.readText()").startswith("---\n")
+    page.route("https://www.youtube-nocookie.com/**", lambda route: route.fulfill(status=204, body=""))
+    page.get_by_role("button", name="在此播放视频").click()
+    assert "youtube-nocookie.com/embed/-5Weeox0Xus" in page.locator(".video iframe").get_attribute("src")
+    context.close()

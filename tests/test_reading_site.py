@@ -124,3 +124,14 @@ def test_entity_mentions_link_to_their_pages(client):
     assert '<a href="/zh/people/jensen-huang/">Jensen Huang</a>' in html
     with translation.override("en"):
         assert client.get(person.get_absolute_url()).status_code == 200
+
+
+def test_series_page_and_navigation_in_reading_order(client):
+    second = published(1, slug="second", series="读懂大模型", series_order=2, title_zh_hans="第二篇")[0]
+    published(1, slug="first", series="读懂大模型", series_order=1, title_zh_hans="第一篇")
+    PostFactory(slug="draft-in-series", series="读懂大模型", title_zh_hans="草稿篇")
+    html = client.get(second.get_absolute_url()).content.decode()
+    assert '<a href="/zh/series/du-dong-da-mo-xing/">读懂大模型</a>' in html
+    assert "第一篇" in html and "草稿篇" not in html
+    page = client.get("/zh/series/du-dong-da-mo-xing/").content.decode()
+    assert page.index("第一篇") < page.index("第二篇") and "草稿篇" not in page

@@ -92,3 +92,50 @@
   refresh();
   slot.appendChild(button);
 })();
+
+// The source video loads only when the reader asks (no third-party request before that).
+(function () {
+  "use strict";
+  document.querySelectorAll("[data-video-id]").forEach(function (box) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.textContent = box.getAttribute("data-label");
+    button.addEventListener("click", function () {
+      var frame = document.createElement("iframe");
+      frame.src = "https://www.youtube-nocookie.com/embed/" + encodeURIComponent(box.getAttribute("data-video-id")) + "?autoplay=1";
+      frame.title = button.textContent;
+      frame.allow = "autoplay; encrypted-media; picture-in-picture";
+      frame.allowFullscreen = true;
+      frame.loading = "lazy";
+      box.replaceChildren(frame);
+    });
+    box.prepend(button, " ");
+  });
+})();
+
+// Copy the post's Markdown source, with a read-only text box when the clipboard is refused.
+(function () {
+  "use strict";
+  var tools = document.querySelector(".reader-tools[data-source]");
+  if (!tools) return;
+  var status = tools.querySelector(".copy-status");
+  var button = document.createElement("button");
+  button.type = "button";
+  button.textContent = tools.getAttribute("data-copy-label");
+  button.addEventListener("click", function () {
+    fetch(tools.getAttribute("data-source"), { credentials: "same-origin" })
+      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.text(); })
+      .then(function (text) {
+        return navigator.clipboard.writeText(text).then(
+          function () { status.textContent = tools.getAttribute("data-copied"); },
+          function () {
+            var box = document.createElement("textarea");
+            box.readOnly = true; box.value = text; box.rows = 8; box.className = "copy-fallback";
+            tools.after(box); box.select();
+            status.textContent = tools.getAttribute("data-copy-failed");
+          });
+      })
+      .catch(function () { status.textContent = tools.getAttribute("data-copy-failed"); });
+  });
+  tools.prepend(button, " ");
+})();
