@@ -14,7 +14,7 @@ from django.db.models import Prefetch
 from django.utils.translation import override
 
 from . import frontmatter
-from .importers import ENTITY_KEYS, MODELLED_KEYS, STANDARD_KEYS, TEXT_FIELDS
+from .fields import ENTITY_KEYS, MODELLED_KEYS, STANDARD_KEYS, TEXT_FIELDS
 from .models import Post, PostEntity, TaggedPost
 
 

@@ -121,7 +121,7 @@ def _from_line(line):
         if before and CJK.search(before) and not CJK.search(inner):
             # 术语（**ABBR**: Full name: 定义） or 术语（**English Name**: 定义）
             is_abbreviation = _is_abbreviation(inner)
-            expansion = annotation.english if not _same(annotation.english, inner) else ""
+            expansion = annotation.english if not same_key(annotation.english, inner) else ""
             annotation = Annotation(
                 term=before,
                 english=expansion or ("" if is_abbreviation else inner),
@@ -213,7 +213,7 @@ def _annotation(term, content, raw):
     for name in names:
         if CJK.search(name):
             chinese = chinese or name
-        elif _is_abbreviation(name) and not (latin_term and not abbreviation and _same(name, term)):
+        elif _is_abbreviation(name) and not (latin_term and not abbreviation and same_key(name, term)):
             abbreviation = abbreviation or name
         else:
             english = english or name
@@ -227,7 +227,7 @@ def _annotation(term, content, raw):
     short = re.match(r"^(?:简称|缩写为?)\s*([A-Za-z][A-Za-z0-9&.\-]{1,11})\s*$", definition.strip())
     if short and not abbreviation:
         abbreviation, definition = short.group(1), ""  # "National Stock Exchange，简称 NSE"
-    if abbreviation and english and _same(abbreviation, english):
+    if abbreviation and english and same_key(abbreviation, english):
         abbreviation = ""
     return Annotation(term, english, abbreviation, chinese, definition.strip(), raw)
 
@@ -249,7 +249,7 @@ def _is_abbreviation(name):
     return bool(ABBREVIATION.match(name)) and " " not in name
 
 
-def _same(a, b):
+def same_key(a, b):
     return normalize(a) == normalize(b)
 
 

@@ -72,7 +72,7 @@ class Resolver:
             latin_term = not glossary.CJK.search(annotation.term)
             term = annotation.chinese if latin_term and annotation.chinese else annotation.term
             english = annotation.english or (annotation.term if latin_term else "")
-            abbreviation = annotation.abbreviation if not glossary._same(annotation.abbreviation, english) else ""
+            abbreviation = annotation.abbreviation if not glossary.same_key(annotation.abbreviation, english) else ""
             entry = GlossaryEntry(
                 term=term[:200],
                 english=english[:300],

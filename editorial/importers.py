@@ -30,39 +30,18 @@ from django.utils.translation import override
 from taggit.models import Tag
 
 from . import caching, frontmatter, glossary_sync, preparing, search
+from .fields import (  # noqa: F401 (re-exported for callers and tests)
+    ENTITY_KEYS,
+    LIST_KEYS,
+    MODELLED_KEYS,
+    STANDARD_KEYS,
+    TEXT_FIELDS,
+    decide_visibility,
+    jsonable,
+    values_from_meta,
+)
 from .models import Entity, Post, PostEntity, Status, TaggedPost, validate_slug_text
 from .slugs import pinyin_slug
-
-# Front-matter keys we model, and where they go. Everything else is kept in
-# Post.front_matter["extra"] and written back on export.
-TEXT_FIELDS = {
-    "title": "title_zh_hans",
-    "summary": "summary_zh_hans",
-    "insight": "insight_zh_hans",
-    "source": "source_url",
-    "speaker": "speaker",
-    "guest": "guest",
-    "area": "area",
-    "category": "category",
-    "series": "series",
-    # Our own extension: English translations made in the CMS survive an export/import.
-    "title_en": "title_en",
-    "summary_en": "summary_en",
-    "insight_en": "insight_en",
-}
-ENTITY_KEYS = {
-    "people": Entity.Kind.PERSON,
-    "companies_orgs": Entity.Kind.ORGANISATION,
-    "products_models": Entity.Kind.PRODUCT,
-    "media_books": Entity.Kind.MEDIA,
-    "project": Entity.Kind.PROJECT,
-}
-LIST_KEYS = ("tags", *ENTITY_KEYS)
-MODELLED_KEYS = (*TEXT_FIELDS, "date", *LIST_KEYS)
-# The keys our users' generator writes for every post (used when exporting a post
-# that was created in the CMS rather than imported).
-STANDARD_KEYS = (*MODELLED_KEYS, "draft", "layout", "status")
-STATUS_TYPOS = {"evengreen": Status.EVERGREEN}
 
 
 @dataclass
@@ -209,7 +188,7 @@ class _Importer:
             return report
         document = prepared.document
         try:
-            values = _values_from_meta(document.meta)
+            values = values_from_meta(document.meta)
         except frontmatter.FileError as exc:
             report.message, report.line = exc.message, exc.line
             return report
@@ -260,11 +239,11 @@ class _Importer:
                 post.published_at = _start_of(values["date"])
         post.front_matter = {
             "keys": list(meta),
-            "extra": {k: _jsonable(v) for k, v in meta.items() if k not in MODELLED_KEYS},
+            "extra": {k: jsonable(v) for k, v in meta.items() if k not in MODELLED_KEYS},
             "imported_status": post.status,
             # Lists holding empty items ('' or null) come back exactly as they were.
             "lists": {
-                key: _jsonable(meta[key])
+                key: jsonable(meta[key])
                 for key in LIST_KEYS
                 if isinstance(meta.get(key), list) and any(v is None or v == "" for v in meta[key])
             },
@@ -287,25 +266,6 @@ class _Importer:
         transaction.on_commit(caching.content_changed)
 
 
-def decide_visibility(meta, *, hold=None):
-    """(status, unlisted, why it differs from the live site or "") for a file's front matter."""
-    unlisted = meta.get("exclude") is True or str(meta.get("exclude")).lower() == "true"
-    if hold:
-        return hold, unlisted, f"held as {hold} for review (the live site shows it)"
-    raw = meta.get("status")
-    key = str(raw).strip().lower() if raw is not None else ""
-    if key in Status.values:
-        status = Status(key)
-    elif key in STATUS_TYPOS:
-        status = STATUS_TYPOS[key]
-    else:
-        status = Status.PUBLISHED
-    why = ""
-    if status not in Status.public():
-        why = f"status: {raw} makes it {status.label.lower()}, hidden from readers (the live site shows it)"
-    return status, unlisted, why
-
-
 def _edited_since_import(post):
     if post.imported_at is None:
         return True  # made in the CMS, never imported
@@ -316,66 +276,6 @@ def _start_of(date):
     if date is None:
         return timezone.now()
     return timezone.make_aware(datetime.datetime.combine(date, datetime.time()))
-
-
-def _values_from_meta(meta):
-    """Typed field values from front matter, accepting the odd shapes REPORT.md lists."""
-    values, notes = {}, []
-    title = meta.get("title")
-    if title is None or not str(title).strip():
-        raise frontmatter.FileError("missing title: the front matter needs a non-empty 'title'")
-    for key in TEXT_FIELDS:
-        value = meta.get(key)
-        if value is None:
-            value = ""
-        elif isinstance(value, list):
-            notes.append(f"{key} was a list; joined with commas")
-            value = ", ".join(str(v) for v in value)
-        values[key] = str(value)
-    values["title"] = values["title"].strip()
-    values["date"] = _date(meta.get("date"), notes)
-    for key in LIST_KEYS:
-        values[key] = _list(key, meta.get(key), notes)
-    for name in values["tags"]:
-        if len(name) > 100:
-            raise frontmatter.FileError(f"tag {name[:40]!r}… is longer than 100 characters")
-    values["_notes"] = notes
-    return values
-
-
-def _date(value, notes):
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(str(value).strip()[:10])
-    except ValueError:
-        raise frontmatter.FileError(f"date {value!r} is not a date (expected YYYY-MM-DD)") from None
-
-
-def _list(key, value, notes):
-    if value is None or value == "" or value == "[]":
-        return []
-    if isinstance(value, str):
-        notes.append(f"{key} was the text {value!r}, not a list; read as a one-item list")
-        return [value]
-    if not isinstance(value, list):
-        notes.append(f"{key} was {type(value).__name__}, not a list; read as a one-item list")
-        return [str(value)]
-    return [str(v) for v in value if v is not None and str(v) != ""]
-
-
-def _jsonable(value):
-    if isinstance(value, (datetime.date, datetime.datetime)):
-        return value.isoformat()
-    if isinstance(value, list):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    return value
 
 
 class _NameCache:
