@@ -58,7 +58,8 @@ class PreviewLink(models.Model):
 
     @property
     def token(self):
-        return signing.dumps(str(self.key), salt=PREVIEW_SALT)
+        # Deterministic (no timestamp): the expiry and revocation live in this row.
+        return signing.Signer(salt=PREVIEW_SALT).sign(str(self.key))
 
     @property
     def is_active(self):
@@ -68,7 +69,7 @@ class PreviewLink(models.Model):
     def from_token(cls, token):
         """The active link a token names, or None (bad signature, unknown, expired, revoked)."""
         try:
-            key = uuid.UUID(signing.loads(token, salt=PREVIEW_SALT))
+            key = uuid.UUID(signing.Signer(salt=PREVIEW_SALT).unsign(token))
         except (signing.BadSignature, ValueError, TypeError, AttributeError):
             return None
         link = cls.objects.select_related("post").filter(key=key).first()
