@@ -46,20 +46,24 @@ class AliasInline(admin.TabularInline):
     fields = ["text"]
 
 
-class VariantInline(admin.TabularInline):
-    model = GlossaryVariant
+class PostRowsInline(admin.TabularInline):
+    """Rows that belong to a post (variants, uses): shown with a link to the post, never added here."""
+
     extra = 0
-    can_delete = True
-    fields = ["raw", "post_link", "reviewed", "adopt"]
-    readonly_fields = ["raw", "post_link", "adopt"]
-    verbose_name_plural = gettext_lazy("definitions seen in posts")
 
     def has_add_permission(self, request, obj=None):
         return False
 
     @admin.display(description=gettext_lazy("post"))
-    def post_link(self, variant):
-        return _post_link(variant.post_id, variant.post) if variant.post_id else "—"
+    def post_link(self, row):
+        return _post_link(row.post_id, row.post) if row.post_id else "—"
+
+
+class VariantInline(PostRowsInline):
+    model = GlossaryVariant
+    fields = ["raw", "post_link", "reviewed", "adopt"]
+    readonly_fields = ["raw", "post_link", "adopt"]
+    verbose_name_plural = gettext_lazy("definitions seen in posts")
 
     @admin.display(description="")
     def adopt(self, variant):
@@ -67,19 +71,11 @@ class VariantInline(admin.TabularInline):
         return _inline_button(url, _("Use this definition"))
 
 
-class UseInline(admin.TabularInline):
+class UseInline(PostRowsInline):
     model = GlossaryUse
-    extra = 0
     fields = ["post_link", "count", "pinned", "split"]
     readonly_fields = ["post_link", "count", "split"]
     verbose_name_plural = gettext_lazy("posts that define it (delete a row to detach the post)")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description=gettext_lazy("post"))
-    def post_link(self, use):
-        return format_html('<a href="{}">{}</a>', reverse("admin:editorial_post_change", args=[use.post_id]), use.post)
 
     @admin.display(description="")
     def split(self, use):
