@@ -152,11 +152,6 @@ def serialize(segments):
     return "".join(s if isinstance(s, str) else s.to_markdown() for s in segments)
 
 
-def normalize(text):
-    """The body with its blocks repaired and canonical (what we store and export)."""
-    return serialize(parse(text).segments)
-
-
 _recent = {}  # text → ParsedBody, the last few bodies parsed (insertion-ordered)
 
 

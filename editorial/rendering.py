@@ -87,11 +87,6 @@ def sanitize(html):
     return _cleaner.clean(html)
 
 
-def markdown_to_html(text):
-    """Markdown → sanitised HTML, with no original-language handling."""
-    return sanitize(_markdown().convert(text))
-
-
 # A caption's speaker-change marker ">> " would otherwise render as a nested blockquote.
 _SPEAKER_CHANGE = re.compile(r"^(>>)", re.MULTILINE)
 _BOLD = re.compile(r"\*\*(.+?)\*\*")

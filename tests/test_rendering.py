@@ -2,12 +2,12 @@
 
 from django.test import SimpleTestCase
 
-from editorial.rendering import markdown_to_html, render_body
+from editorial.rendering import render_body
 
 
 class RenderingTests(SimpleTestCase):
     def test_chinese_headings_get_readable_ids(self):
-        self.assertHTMLEqual(markdown_to_html("### 宏观经济展望"), '<h3 id="宏观经济展望">宏观经济展望</h3>')
+        self.assertHTMLEqual(render_body("### 宏观经济展望"), '<h3 id="宏观经济展望">宏观经济展望</h3>')
 
     def test_original_block_becomes_a_labelled_disclosure(self):
         body = (
