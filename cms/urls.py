@@ -23,6 +23,8 @@ def short_i18n_patterns(*urls):
     return [URLResolver(ShortLocalePrefixPattern(prefix_default_language=True), list(urls))]
 
 
+handler500 = "editorial.views.server_error"
+
 admin.site.site_header = "林间拾穗 · Editorial"
 admin.site.site_title = "Editorial"
 admin.site.index_title = "Editorial"

@@ -1,12 +1,15 @@
 import re
+import sys
 
 from django.conf import settings
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.paginator import Paginator
+from django.db import DatabaseError, IntegrityError, InterfaceError
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
@@ -325,3 +328,16 @@ class SeriesDetailView(ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(series_name=self.series_name, **kwargs)
+
+
+def server_error(request):
+    """500, or 503 with Retry-After when the database is out of reach (it reconnects by itself).
+
+    Rendered without context processors or the database, so it always works.
+    """
+    error = sys.exc_info()[1]
+    if isinstance(error, (DatabaseError, InterfaceError)) and not isinstance(error, IntegrityError):
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = "30"
+        return response
+    return HttpResponse(render_to_string("500.html"), status=500)

@@ -1,0 +1,63 @@
+"""Least privilege and faults: login throttling, and a proper 503 when the database is away."""
+
+import pytest
+from django.db import OperationalError
+from django.test import Client
+from django.urls import reverse
+
+from editorial import views
+
+from .factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = "/admin/login/"
+
+
+def attempt(client, password):
+    return client.post(LOGIN, {"username": "editor", "password": password, "next": "/admin/"})
+
+
+def test_repeated_failed_logins_from_one_client_are_refused_with_429(client):
+    UserFactory(username="editor", is_staff=True, is_superuser=True, password="right-password")
+    for _ in range(4):
+        assert attempt(client, "wrong").status_code == 200  # the form again, with its error
+    locked = attempt(client, "wrong")
+    assert locked.status_code == 429
+    assert "Too many login attempts" in locked.content.decode() and "登录尝试过多" in locked.content.decode()
+    # While locked, even the right password is refused; another client is not affected.
+    assert attempt(client, "right-password").status_code == 429
+    other = Client(REMOTE_ADDR="10.9.9.9")
+    assert attempt(other, "right-password").status_code == 302
+
+
+def test_a_successful_login_resets_the_count(client):
+    UserFactory(username="editor", is_staff=True, is_superuser=True, password="right-password")
+    for _ in range(4):
+        attempt(client, "wrong")
+    assert attempt(client, "right-password").status_code == 302
+    client.logout()
+    for _ in range(4):
+        assert attempt(client, "wrong").status_code == 200
+
+
+def test_database_unavailable_gives_readers_a_503_page_not_a_traceback(monkeypatch):
+    def down(self):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(views.PostListView, "get_queryset", down)
+    response = Client(raise_request_exception=False).get(reverse("editorial:post-list"))
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    html = response.content.decode()
+    assert "Temporarily unavailable" in html and "暂时无法访问" in html and "Traceback" not in html
+
+
+def test_other_errors_give_the_500_page(monkeypatch):
+    def broken(self):
+        raise ValueError("a bug")
+
+    monkeypatch.setattr(views.PostListView, "get_queryset", broken)
+    response = Client(raise_request_exception=False).get(reverse("editorial:post-list"))
+    assert response.status_code == 500
+    assert "出错了" in response.content.decode() and "a bug" not in response.content.decode()
