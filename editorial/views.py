@@ -87,7 +87,7 @@ class PostDetailView(DetailView):
             ids = series_index()[slug][1]
             others = Post.objects.in_bulk([pk for pk in ids if pk != post.pk])
             series = {"name": post.series, "slug": slug, "posts": [others[pk] for pk in ids if pk in others]}
-        video = re.search(r"(?:youtube\.com/watch\?v=|youtu\.be/)([\w-]{11})", post.source_url or "")
+        video = re.search(r"^https?://(?:www\.)?(?:youtube\.com/watch\?v=|youtu\.be/)([\w-]{11})", post.source_link)
         return super().get_context_data(
             series=series,
             video_id=video.group(1) if video else None,

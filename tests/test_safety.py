@@ -61,3 +61,25 @@ def test_other_errors_give_the_500_page(monkeypatch):
     response = Client(raise_request_exception=False).get(reverse("editorial:post-list"))
     assert response.status_code == 500
     assert "出错了" in response.content.decode() and "a bug" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["javascript:alert(1)", " JaVaScRiPt:alert(1)", "data:text/html,<script>alert(1)</script>", "vbscript:msgbox(1)"],
+)
+def test_a_hostile_source_url_is_shown_as_text_never_as_a_link(client, source):
+    from .factories import PostFactory
+
+    post = PostFactory(published=True, slug="hostile", source_url=source)
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert 'href="' + source.strip() not in html and 'href=" javascript' not in html.lower()
+    assert "javascript:alert" not in html.split("<dd>")[0].lower()  # not in the head (canonical, JSON-LD)
+    assert post.source_link == ""
+
+
+def test_a_web_source_url_is_a_link(client):
+    from .factories import PostFactory
+
+    post = PostFactory(published=True, slug="web", source_url="https://www.youtube.com/watch?v=-5Weeox0Xus")
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert '<a href="https://www.youtube.com/watch?v=-5Weeox0Xus"' in html and 'data-video-id="-5Weeox0Xus"' in html

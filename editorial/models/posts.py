@@ -206,6 +206,12 @@ class Post(models.Model):
         return [link.entity.name for link in self.entity_links.all() if link.entity.kind == kind]
 
     @property
+    def source_link(self):
+        """The source URL if it is a web address a reader may follow (never javascript: or data:)."""
+        url = (self.source_url or "").strip()
+        return url if url.lower().startswith(("https://", "http://")) else ""
+
+    @property
     def has_english(self):
         return bool(self.title_en)
 

@@ -21,7 +21,7 @@ def article_json_ld(context, post):
         "url": request.build_absolute_uri(post.get_absolute_url()),
         "datePublished": post.published_at.isoformat() if post.published_at else None,
         "dateModified": post.updated_at.isoformat(),
-        "isBasedOn": post.source_url or None,
+        "isBasedOn": post.source_link or None,
         "author": {"@type": "Organization", "name": post.speaker} if post.speaker else None,
         "keywords": [t.name for t in post.tags.all()],
     }
