@@ -23,3 +23,14 @@ def generation():
 
 def content_changed():
     cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
+
+
+def per_generation(name, build, timeout=300):
+    """``build()``, cached until content changes (and at most ``timeout`` seconds, since a
+    scheduled post goes public without a content change)."""
+    key = f"editorial:{name}:{generation()}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, timeout)
+    return value

@@ -18,6 +18,7 @@ from django.utils.translation import override
 
 from . import glossary
 from .models import GlossaryAlias, GlossaryEntry, GlossaryUse, GlossaryVariant, Post
+from .slugs import free_slug
 
 
 class Resolver:
@@ -91,20 +92,15 @@ class Resolver:
         return [entry.pk for entry in created]
 
     def _free_slugs(self, entries):
-        if self.slugs is None or not self.preload:
-            wanted = {e.slug for e in entries}
-            taken = GlossaryEntry.objects.filter(slug__in=wanted) if not self.preload else GlossaryEntry.objects.all()
-            self.slugs = (self.slugs or set()) | set(taken.values_list("slug", flat=True))
+        if self.slugs is None:
+            self.slugs = set(GlossaryEntry.objects.values_list("slug", flat=True)) if self.preload else set()
+
+        def taken(slug):
+            return slug in self.slugs or (not self.preload and GlossaryEntry.objects.filter(slug=slug).exists())
+
         for entry in entries:
-            base, n = entry.slug[:200], 1
-            while entry.slug in self.slugs or (not self.preload and _slug_in_db(entry.slug, base)):
-                n += 1
-                entry.slug = f"{base}-{n}"
+            entry.slug = free_slug(entry.slug, taken)
             self.slugs.add(entry.slug)
-
-
-def _slug_in_db(slug, base):
-    return slug != base and GlossaryEntry.objects.filter(slug=slug).exists()
 
 
 @dataclass

@@ -41,7 +41,7 @@ from .fields import (  # noqa: F401 (re-exported for callers and tests)
     values_from_meta,
 )
 from .models import Entity, Post, PostEntity, Status, TaggedPost, validate_slug_text
-from .slugs import pinyin_slug
+from .slugs import free_slug, pinyin_slug
 
 
 @dataclass
@@ -318,20 +318,12 @@ class _NameCache:
                 taken = self.taken_slugs(kind)
                 for k, name in missing:
                     if k == kind:
-                        slug = _free_slug(pinyin_slug(name) or kind, taken)
+                        slug = free_slug(pinyin_slug(name) or kind, taken.__contains__)
                         taken.add(slug)
                         new.append(Entity(kind=kind, name=name, slug=slug))
             for entity in Entity.objects.bulk_create(new):
                 found[(entity.kind, entity.name)] = entity
         return found
-
-
-def _free_slug(base, taken):
-    slug, n = base, 1
-    while slug in taken:
-        n += 1
-        slug = f"{base[:190]}-{n}"
-    return slug
 
 
 def _set_tags(post, names, cache, *, created):

@@ -7,7 +7,6 @@ Chinese page, the old site's only language.
 
 import hashlib
 
-from django.core.cache import cache
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import path, re_path, reverse
 from django.utils.http import urlencode
@@ -93,15 +92,14 @@ def reader_source(request, digest):
 
 
 def _reader_index():
-    key = f"editorial:reader-index:{caching.generation()}"
-    index = cache.get(key)
-    if index is None:
-        index = {}
-        for slug in Post.objects.public().values_list("slug", flat=True):
-            for kind in CONTENT_KINDS:
-                index[hashlib.sha256(f"content/{kind}/{slug}.md".encode()).hexdigest()] = slug
-        cache.set(key, index, 300)
-    return index
+    def build():
+        return {
+            hashlib.sha256(f"content/{kind}/{slug}.md".encode()).hexdigest(): slug
+            for slug in Post.objects.public().values_list("slug", flat=True)
+            for kind in CONTENT_KINDS
+        }
+
+    return caching.per_generation("reader-index", build)
 
 
 def home_page(request, number):

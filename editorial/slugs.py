@@ -10,12 +10,17 @@ def pinyin_slug(text, max_length=200):
     return slugify(" ".join(lazy_pinyin(text or "")))[:max_length].strip("-")
 
 
-def unique_slug(model, text, *, fallback, scope=None, field="slug", max_length=200):
-    """A pinyin slug for ``text`` not yet used by ``model`` (within ``scope``), with -2, -3… on collision."""
-    base = pinyin_slug(text, max_length) or fallback
-    candidate, n = base, 1
-    manager = model._default_manager.filter(**(scope or {}))
-    while manager.filter(**{field: candidate}).exists():
+def free_slug(base, is_taken, max_length=200):
+    """``base``, or ``base-2``, ``base-3``… : the first that ``is_taken`` says is free."""
+    candidate, n = base[:max_length], 1
+    while is_taken(candidate):
         n += 1
         candidate = f"{base[: max_length - len(str(n)) - 1]}-{n}"
     return candidate
+
+
+def unique_slug(model, text, *, fallback, scope=None, field="slug", max_length=200):
+    """A pinyin slug for ``text`` not yet used by ``model`` (within ``scope``), with -2, -3… on collision."""
+    manager = model._default_manager.filter(**(scope or {}))
+    base = pinyin_slug(text, max_length) or fallback
+    return free_slug(base, lambda candidate: manager.filter(**{field: candidate}).exists(), max_length)

@@ -9,11 +9,9 @@ and cached until content changes.
 
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
-
 from . import caching
 from .models import Post
-from .slugs import pinyin_slug
+from .slugs import free_slug, pinyin_slug
 
 
 @dataclass
@@ -33,12 +31,10 @@ def names_in(speaker, guest):
 
 def source_index():
     """{slug: Source} for every source of a listed post (cached per content generation)."""
-    key = f"editorial:sources:{caching.generation()}"
-    index = cache.get(key)
-    if index is None:
-        index = _build(Post.objects.listed().order_by("published_at", "pk").values_list("pk", "speaker", "guest"))
-        cache.set(key, index, 300)  # scheduled posts go public without a content change
-    return index
+    return caching.per_generation(
+        "sources",
+        lambda: _build(Post.objects.listed().order_by("published_at", "pk").values_list("pk", "speaker", "guest")),
+    )
 
 
 def _build(rows):
@@ -61,28 +57,17 @@ def _build(rows):
 
 def series_index():
     """{slug: (name, [post ids in reading order])} for series of listed posts (cached per generation)."""
-    key = f"editorial:series:{caching.generation()}"
-    index = cache.get(key)
-    if index is None:
-        rows = (
-            Post.objects.listed()
-            .exclude(series="")
-            .order_by("series_order", "date", "slug")
-            .values_list("pk", "series")
-        )
-        by_name = {}
-        for pk, name in rows:
-            by_name.setdefault(name, []).append(pk)
-        index, taken = {}, set()
-        for name in sorted(by_name):
-            slug = base = pinyin_slug(name) or "series"
-            n = 1
-            while slug in taken:
-                n += 1
-                slug = f"{base}-{n}"
-            taken.add(slug)
-            index[slug] = (name, by_name[name])
-        cache.set(key, index, 300)
+    return caching.per_generation("series", _build_series)
+
+
+def _build_series():
+    rows = Post.objects.listed().exclude(series="").order_by("series_order", "date", "slug").values_list("pk", "series")
+    by_name = {}
+    for pk, name in rows:
+        by_name.setdefault(name, []).append(pk)
+    index = {}
+    for name in sorted(by_name):
+        index[free_slug(pinyin_slug(name) or "series", index.__contains__)] = (name, by_name[name])
     return index
 
 
