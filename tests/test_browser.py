@@ -25,7 +25,7 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def browser():
+def chromium():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -43,6 +43,31 @@ def browser():
         )
         yield browser
         browser.close()
+
+
+class WatchedBrowser:
+    """The browser, with every context it opens listening for Content Security Policy refusals."""
+
+    def __init__(self, browser):
+        self.browser = browser
+        self.refusals = []
+
+    def new_context(self, **options):
+        context = self.browser.new_context(**options)
+        context.on("console", lambda m: self.refusals.append(m.text) if "Content Security Policy" in m.text else None)
+        return context
+
+    def new_page(self, **options):
+        page = self.new_context(**options).new_page()
+        return page
+
+
+@pytest.fixture
+def browser(chromium):
+    """Each test fails if the policy refused a script, style or frame on any page it opened."""
+    watched = WatchedBrowser(chromium)
+    yield watched
+    assert watched.refusals == []
 
 
 @pytest.fixture

@@ -83,3 +83,18 @@ def test_a_web_source_url_is_a_link(client):
     post = PostFactory(published=True, slug="web", source_url="https://www.youtube.com/watch?v=-5Weeox0Xus")
     html = client.get(post.get_absolute_url()).content.decode()
     assert '<a href="https://www.youtube.com/watch?v=-5Weeox0Xus"' in html and 'data-video-id="-5Weeox0Xus"' in html
+
+
+def test_every_page_carries_a_content_security_policy_cached_or_not(client, admin_client):
+    from .factories import PostFactory
+
+    post = PostFactory(published=True, slug="csp")
+    for url in ["/zh/", "/zh/", post.get_absolute_url(), "/zh/feed/", "/admin/login/"]:  # twice: a cache hit too
+        policy = client.get(url)["Content-Security-Policy"]
+        assert "script-src 'self'" in policy and "style-src 'self'" in policy
+        assert "'unsafe-inline'" not in policy and "'unsafe-eval'" not in policy
+        assert "object-src 'none'" in policy and "frame-ancestors 'none'" in policy
+    # The admin's own scripts carry the request's nonce, and the policy names it.
+    response = admin_client.get(reverse("admin:editorial_post_changelist"))
+    nonce = response["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
+    assert f'nonce="{nonce}"' in response.content.decode()
