@@ -8,8 +8,13 @@ class EditorialConfig(AppConfig):
 
     def ready(self):
         import reversion
+        from django.db.models.signals import pre_save
+        from taggit.models import Tag
 
         from .models import Post, PostEntity, TaggedPost
+        from .slugs import give_tag_a_slug
+
+        pre_save.connect(give_tag_a_slug, sender=Tag, dispatch_uid="editorial-tag-slug")
 
         # Every save through the admin, an import or a transition keeps a revision of the
         # post in both languages, with its tags and mentions. Registered here, after

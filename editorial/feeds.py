@@ -4,6 +4,7 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from .models import Post
@@ -38,7 +39,8 @@ class PostFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        return item.summary
+        # Atom's <summary type="html"> is read as HTML: the summary is plain text, so escape it.
+        return escape(item.summary)
 
     def item_pubdate(self, item):
         return item.published_at

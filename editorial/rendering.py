@@ -82,9 +82,22 @@ def _markdown():
     return _local.md.reset()
 
 
+# Elements whose content an HTML parser takes as raw text: one left open (by a broken file or
+# a hostile one) would swallow the rest of the post. None may appear in a post, so their
+# tags are shown as text instead, and whatever follows them stays.
+_RAW_TEXT_TAG = re.compile(
+    r"<(?=/?(?:script|style|template|textarea|title|noscript|xmp|iframe|noembed|noframes|plaintext|math|svg|mglyph|malignmark|mtext|mi|mo|mn|ms|annotation-xml)[\s/>])",
+    re.IGNORECASE,
+)
+
+
+def _defuse(html):
+    return _RAW_TEXT_TAG.sub("&lt;", html)
+
+
 def sanitize(html):
     """Remove anything executable from HTML, keeping what a post may contain."""
-    return _cleaner.clean(html)
+    return _cleaner.clean(_defuse(html))
 
 
 # A caption's speaker-change marker ">> " would otherwise render as a nested blockquote.
@@ -142,7 +155,7 @@ def reading_minutes(text):
 def render_original(original, language="zh_hans"):
     """One original-language block as a disclosure (or, for Chinese, a plain div)."""
     if original.style == "p":
-        inner = _inline_cleaner.clean(_BOLD.sub(r"<strong>\1</strong>", original.text))
+        inner = _inline_cleaner.clean(_defuse(_BOLD.sub(r"<strong>\1</strong>", original.text)))
         inner = f'<div class="original-text">{inner}</div>'
     else:
         inner = f'<div class="original-text">{sanitize(_markdown().convert(original.text))}</div>'

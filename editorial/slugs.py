@@ -24,3 +24,10 @@ def unique_slug(model, text, *, fallback, scope=None, field="slug", max_length=2
     manager = model._default_manager.filter(**(scope or {}))
     base = pinyin_slug(text, max_length) or fallback
     return free_slug(base, lambda candidate: manager.filter(**{field: candidate}).exists(), max_length)
+
+
+def give_tag_a_slug(sender, instance, **kwargs):
+    """A pre_save receiver for taggit's Tag: a name of symbols only (">", "…") slugifies to
+    nothing, and a tag without a slug has no page to link to. Such a tag gets tag, tag-2…"""
+    if not instance.slug:
+        instance.slug = free_slug("tag", lambda candidate: sender.objects.filter(slug=candidate).exists())

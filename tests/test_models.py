@@ -85,3 +85,11 @@ def test_body_is_rendered_on_save_and_only_when_it_changed():
     post.body_zh_hans = "新的正文"
     post.save(update_fields=["body_zh_hans"])
     assert Post.objects.get(pk=post.pk).body_html_zh_hans == "<p>新的正文</p>"
+
+
+def test_a_tag_of_symbols_only_still_gets_a_slug_and_a_page_link(client):
+    post = PostFactory(published=True, slug="symbols")
+    post.tags.add(">", "…")
+    slugs = sorted(post.tags.values_list("slug", flat=True))
+    assert slugs == ["tag", "tag-2"]
+    assert client.get(post.get_absolute_url()).status_code == 200
