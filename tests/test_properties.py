@@ -111,7 +111,11 @@ def test_canonical_bodies_split_and_join_unchanged(paragraphs):
 
 
 @PROPERTIES
-@given(st.lists(st.one_of(prose, st.sampled_from(["**令牌**（Token: 最小单位）", "**", "（", "）", "：", "\n"])), max_size=20))
+@given(
+    st.lists(
+        st.one_of(prose, st.sampled_from(["**令牌**（Token: 最小单位）", "**", "（", "）", "：", "\n"])), max_size=20
+    )
+)
 def test_glossary_extractor_never_crashes_and_finds_only_what_is_written(parts):
     body = "".join(parts)
     for annotation in glossary.extract(body):
