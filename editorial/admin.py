@@ -123,6 +123,8 @@ class PostAdmin(WorkflowAdminMixin, VersionAdmin, TabbedTranslationAdmin):
                 result = import_uploads(
                     form.cleaned_data["files"],
                     hold=hold,
+                    author=request.user,
+                    may_change=lambda post: self.has_change_permission(request, post),
                     overwrite=form.cleaned_data["overwrite"],
                     dry_run=form.cleaned_data["dry_run"],
                 )

@@ -122,12 +122,16 @@ def import_bytes(name, data, **options):
 
 
 class _Importer:
-    def __init__(self, *, dry_run=False, hold=None, overwrite=False):
+    def __init__(self, *, dry_run=False, hold=None, overwrite=False, author=None, may_change=None):
+        """``author``: who new posts belong to (an upload's user). ``may_change(post)``: whether
+        that user may change an existing post; without it (the command) every post may change."""
         if hold not in (None, Status.DRAFT, Status.REVIEW):
             raise ValueError("hold must be 'draft' or 'review'")
         self.dry_run = dry_run
         self.hold = hold
         self.overwrite = overwrite
+        self.author = author
+        self.may_change = may_change
         self.max_bytes = settings.EDITORIAL_IMPORT_MAX_BYTES
         self.names = _NameCache()
 
@@ -212,6 +216,13 @@ class _Importer:
         if post is not None and post.import_sha256 == digest:
             report.action = "unchanged"
             return
+        if post is not None and self.may_change is not None and not self.may_change(post):
+            report.action = "failed"
+            report.message = (
+                f"a post with the address {slug!r} exists and you may not change it "
+                f"({post.get_status_display().lower()}); an editor can import this file"
+            )
+            return
         if post is not None and not self.overwrite and _edited_since_import(post):
             report.action = "conflict"
             report.message = (
@@ -222,7 +233,7 @@ class _Importer:
         created = post is None
         previous = {} if created else dict(post.front_matter)
         if created:
-            post = Post(slug=slug)
+            post = Post(slug=slug, author=self.author)
 
         for key, attr in TEXT_FIELDS.items():
             # An empty translation is NULL, so the English page falls back to Chinese.

@@ -82,3 +82,26 @@ def test_someone_who_may_not_publish_imports_drafts_only(client, django_user_mod
     client.force_login(user)
     upload(client, md("a.md"))
     assert Post.objects.get(slug="a").status == Status.DRAFT
+
+
+def test_an_author_cannot_change_a_published_post_or_someone_elses_draft_by_uploading(client, django_user_model):
+    from django.contrib.auth.models import Group
+
+    from editorial import importers
+
+    importers.import_bytes("live.md", GOOD.encode())  # published by an editor's import
+    importers.import_bytes("theirs.md", GOOD.encode(), hold=Status.DRAFT)
+    author = django_user_model.objects.create_user("writer", password="pw", is_staff=True)
+    author.groups.add(Group.objects.get(name="Authors"))
+    client.force_login(author)
+    changed = GOOD.replace("正文。", "改过的正文。")
+    response = upload(client, md("live.md", changed), md("theirs.md", changed), md("mine.md"), overwrite="on")
+    html = response.content.decode()
+    assert "live" in html and "you may not change it" in html
+    assert Post.objects.get(slug="live").body_zh_hans == "正文。\n"
+    assert Post.objects.get(slug="theirs").body_zh_hans == "正文。\n"
+    mine = Post.objects.get(slug="mine")
+    assert (mine.status, mine.author) == (Status.DRAFT, author)
+    # Their own draft they may update by uploading it again.
+    upload(client, md("mine.md", changed))
+    assert Post.objects.get(slug="mine").body_zh_hans == "改过的正文。\n"
