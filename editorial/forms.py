@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from . import revisions
-from .models import Post
+from .models import Post, Status
 
 
 class PostAdminForm(forms.ModelForm):
@@ -18,6 +18,12 @@ class PostAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        public = self.instance.status in Status.public()
+        if public and "published_at" in self.fields and cleaned.get("published_at") is None:
+            self.add_error(
+                "published_at",
+                _("A published post needs a publication time. To take it down, use the Unpublish or Archive button."),
+            )
         loaded = cleaned.get("loaded_version")
         if self.instance.pk and loaded is not None:
             current = Post.objects.select_for_update().get(pk=self.instance.pk)
