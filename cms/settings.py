@@ -186,6 +186,10 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 LOGIN_URL = "admin:login"
 
+# A folder that holds a static copy of the public site (manage.py build_static writes it);
+# when set, every post saved in the CMS is refreshed there as its change commits.
+EDITORIAL_STATIC_DIR = os.environ.get("EDITORIAL_STATIC_DIR", "")
+
 # Login throttling (django-axes): after 5 failed logins from one address, that address
 # gets a 429 page for 15 minutes; a successful login clears its count.
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]

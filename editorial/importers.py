@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import override
 from taggit.models import Tag
 
-from . import caching, frontmatter, glossary_sync, preparing, search
+from . import caching, frontmatter, glossary_sync, preparing, search, static_site
 from .fields import (  # noqa: F401 (re-exported for callers and tests)
     ENTITY_KEYS,
     LIST_KEYS,
@@ -104,6 +104,12 @@ def import_files(paths, *, dry_run=False, hold=None, overwrite=False, progress=N
         result.files.append(FileReport(name, "failed", "no such file or folder"))
     importer = _Importer(dry_run=dry_run, hold=hold, overwrite=overwrite)
     pool = preparing.worker_pool(len(files))
+    with static_site.deferred():  # a static copy, if there is one, is refreshed once at the end
+        _run(importer, files, pool, result, progress)
+    return result
+
+
+def _run(importer, files, pool, result, progress):
     try:
         for index, report in enumerate(importer.import_many(files, pool), 1):
             result.files.append(report)
@@ -113,7 +119,6 @@ def import_files(paths, *, dry_run=False, hold=None, overwrite=False, progress=N
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
-    return result
 
 
 def import_bytes(name, data, **options):

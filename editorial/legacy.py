@@ -103,7 +103,7 @@ def _reader_index():
 
 
 def home_page(request, number):
-    return _to("editorial:post-list", query={"page": number} if number > 1 else None)
+    return _to("editorial:post-list", page=number) if number > 1 else _to("editorial:post-list")
 
 
 urlpatterns = [

@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 
 from . import caching
+from .static_site import BUILD_MARK
 
 PUBLIC_PREFIXES = tuple(f"/{prefix}/" for prefix in settings.URL_LANGUAGE_PREFIXES.values())
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Last-Modified", "Content-Disposition", "X-Robots-Tag")
@@ -47,6 +48,8 @@ class PublicPageCacheMiddleware:
         if request.method not in ("GET", "HEAD") or not request.path.startswith(PUBLIC_PREFIXES):
             return None
         if settings.SESSION_COOKIE_NAME in request.COOKIES or "/preview/" in request.path:
+            return None
+        if request.META.get(BUILD_MARK):  # a build_static render: not worth keeping
             return None
         mode = request.COOKIES.get("reading_mode", "")
         raw = f"{caching.generation()}|{request.get_full_path()}|{mode}"

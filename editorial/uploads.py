@@ -10,6 +10,7 @@ from pathlib import PurePosixPath
 
 from django.conf import settings
 
+from . import static_site
 from .importers import FileReport, ImportResult, import_bytes
 
 MAX_ZIP_MEMBERS = 20_000
@@ -18,6 +19,11 @@ MAX_ZIP_TOTAL = 500 * 1024 * 1024
 
 def import_uploads(uploads, **options):
     """Import uploaded files (.md or .zip); returns an ImportResult like the command's."""
+    with static_site.deferred():  # a static copy, if there is one, is refreshed once at the end
+        return _import_all(uploads, **options)
+
+
+def _import_all(uploads, **options):
     result = ImportResult()
     limit = settings.EDITORIAL_IMPORT_MAX_BYTES
     for upload in uploads:

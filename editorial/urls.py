@@ -29,20 +29,25 @@ register_converter(EntityKindConverter, "entity_kind")
 app_name = "editorial"
 
 urlpatterns = [
+    # List pages are numbered by path (/zh/page/2/), so a static copy of the site pages too.
     path("", views.PostListView.as_view(), name="post-list"),
+    path("page/<int:page>/", views.PostListView.as_view(), name="post-list"),
     path("feed/", feeds.PostFeed(), name="feed"),
     path("posts/<str:slug>/", views.PostDetailView.as_view(), name="post-detail"),
     path("posts/<str:slug>/source.md", views.post_source, name="post-source"),
     path("search/", views.search_view, name="search"),
     path("tags/", views.TagListView.as_view(), name="tag-list"),
     path("tags/<str:slug>/", views.TagDetailView.as_view(), name="tag-detail"),
+    path("tags/<str:slug>/page/<int:page>/", views.TagDetailView.as_view(), name="tag-detail"),
     path("tags/<str:slug>/feed/", feeds.TagFeed(), name="tag-feed"),
     path("series/<str:slug>/", views.SeriesDetailView.as_view(), name="series-detail"),
     path("sources/", views.SourceListView.as_view(), name="source-list"),
     path("sources/<str:slug>/", views.SourceDetailView.as_view(), name="source-detail"),
+    path("sources/<str:slug>/page/<int:page>/", views.SourceDetailView.as_view(), name="source-detail"),
     path("posts/<str:slug>/preview/", views.PostPreviewView.as_view(), name="post-preview"),
     path("preview/<str:token>/", views.shared_preview, name="post-share"),
     path("glossary/", views.GlossaryListView.as_view(), name="glossary-list"),
+    path("glossary/page/<int:page>/", views.GlossaryListView.as_view(), name="glossary-list"),
     path("glossary/<str:slug>/", views.GlossaryDetailView.as_view(), name="glossary-detail"),
     path("<entity_kind:kind>/<str:slug>/", views.EntityDetailView.as_view(), name="entity-detail"),
 ]

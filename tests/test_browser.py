@@ -250,3 +250,41 @@ def test_search_copy_and_video_on_request(browser, live_server):
     page.get_by_role("button", name="在此播放视频").click()
     assert "youtube-nocookie.com/embed/-5Weeox0Xus" in page.locator(".video iframe").get_attribute("src")
     context.close()
+
+
+@pytest.mark.django_db
+def test_a_static_copy_reads_like_the_live_site(browser, tmp_path):
+    """build_static's files on a plain file server: reading modes and glossary popovers work."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    from editorial import glossary_sync, static_site
+
+    post = PostFactory(
+        published=True, slug="static-modes", body_zh_hans=BILINGUAL + "\n我们说**令牌**（Token: 最小单位）。\n"
+    )
+    glossary_sync.sync_post(post)
+    static_site.build(tmp_path, workers=1)
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(tmp_path))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    try:
+        context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.goto(f"{base}/zh/posts/static-modes/")
+        assert not page.get_by_text("Welcome to the show.").is_visible()
+        page.get_by_role("link", name="并排").click()
+        page.wait_for_url("**?mode=both")
+        assert page.get_by_text("Welcome to the show.").is_visible()  # applied without a server
+        page.goto(f"{base}/zh/posts/static-modes/")  # and remembered
+        assert page.get_by_text("Welcome to the show.").is_visible()
+        page.locator("dfn.glossary-term a").hover()
+        page.locator("#glossary-tip").wait_for(state="visible")
+        page.locator("#glossary-tip a").click()
+        page.wait_for_url("**/zh/glossary/**")
+        assert page.locator("h1").inner_text() == "令牌"
+        context.close()
+    finally:
+        server.shutdown()

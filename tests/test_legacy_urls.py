@@ -68,7 +68,7 @@ def test_tags_speakers_directories_and_home_pages(client):
     redirects(client, "/all-tags/", "/zh/tags/")
     redirects(client, "/all-tags/page/3/", "/zh/tags/")
     redirects(client, "/all-speakers/", "/zh/sources/")
-    redirects(client, "/page/2/", "/zh/?page=2")
+    redirects(client, "/page/2/", "/zh/page/2/")
     assert client.get("/tags/no-such-tag/").status_code == 404
 
 

@@ -90,10 +90,22 @@ def test_home_page_query_count_does_not_grow_with_posts(client, django_assert_nu
         client.get("/zh/")
 
 
-def test_home_is_paginated_by_30(client):
+def test_home_is_paginated_by_30_with_page_paths(client):
     PostFactory.create_batch(31, published=True)
-    assert client.get("/zh/").content.decode().count('class="post-card"') == 30
-    assert client.get("/zh/?page=2").content.decode().count('class="post-card"') == 1
+    first = client.get("/zh/").content.decode()
+    assert first.count('class="post-card"') == 30
+    assert 'rel="next" href="/zh/page/2/"' in first  # a path, so a static copy pages too
+    second = client.get("/zh/page/2/").content.decode()
+    assert second.count('class="post-card"') == 1 and 'rel="prev" href="/zh/"' in second
+    assert client.get("/zh/?page=2").content.decode().count('class="post-card"') == 1  # old links still work
+
+
+def test_tag_pages_keep_their_own_page_paths(client):
+    for post in PostFactory.create_batch(31, published=True):
+        post.tags.add("llm")
+    first = client.get("/en/tags/llm/").content.decode()
+    assert 'rel="next" href="/en/tags/llm/page/2/"' in first
+    assert client.get("/en/tags/llm/page/2/").content.decode().count('class="post-card"') == 1
 
 
 @override_settings(DEBUG=False)

@@ -1,6 +1,6 @@
 from django import template
 from django.conf import settings
-from django.urls import translate_url
+from django.urls import NoReverseMatch, reverse, translate_url
 
 register = template.Library()
 
@@ -14,3 +14,20 @@ def language_links(context):
         (code, settings.URL_LANGUAGE_PREFIXES.get(code, code), name, translate_url(request.path, code), code == current)
         for code, name in settings.LANGUAGES
     ]
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, number):
+    """Page ``number`` of the list being shown: /…/page/N/ where the list has such paths (so
+    a static copy pages too), else ?page=N (search); other query parameters are kept."""
+    request = context["request"]
+    match = request.resolver_match
+    query = request.GET.copy()
+    query.pop("page", None)
+    kwargs = {k: v for k, v in match.kwargs.items() if k != "page"}
+    try:
+        path = reverse(match.view_name, kwargs={**kwargs, "page": number} if number > 1 else kwargs)
+    except NoReverseMatch:
+        path = ""
+        query["page"] = number
+    return f"{path}?{query.urlencode()}" if query else path

@@ -139,3 +139,26 @@
   });
   tools.prepend(button, " ");
 })();
+
+// Reading modes where no server applies them: on a static copy of the site (build_static)
+// every post file is written in Chinese mode, so ?mode= and the remembered choice are
+// applied here. On the live site the page already matches and nothing changes.
+(function () {
+  "use strict";
+  var body = document.querySelector(".post-body");
+  if (!body) return;
+  var MODES = ["zh", "original", "both"];
+  var asked = new URLSearchParams(window.location.search).get("mode");
+  var remembered = (document.cookie.match(/(?:^|;\s*)reading_mode=([^;]+)/) || [])[1];
+  var mode = MODES.indexOf(asked) !== -1 ? asked : remembered;
+  if (MODES.indexOf(mode) === -1) return;
+  if (asked === mode) document.cookie = "reading_mode=" + mode + "; path=/; max-age=31536000; samesite=lax";
+  if (body.classList.contains("mode-" + mode)) return;
+  MODES.forEach(function (m) { body.classList.remove("mode-" + m); });
+  body.classList.add("mode-" + mode);
+  body.querySelectorAll("details.original").forEach(function (d) { d.open = mode !== "zh"; });
+  document.querySelectorAll(".reading-modes a").forEach(function (a) {
+    if (a.getAttribute("href") === "?mode=" + mode) a.setAttribute("aria-current", "true");
+    else a.removeAttribute("aria-current");
+  });
+})();

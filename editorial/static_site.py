@@ -1,0 +1,360 @@
+"""A static copy of the public site: every page, feed and sitemap as files any host serves.
+
+``build(outdir)`` renders the site through its own views and middleware (so every file is
+byte for byte what the live site answers) by walking it from its entry points and every
+public post, following each page's links. ``refresh_post(outdir, slug)`` rewrites only
+what one post touches, the post itself, the pages it links to (and linked to before)
+and the site's lists, feeds and sitemap, so publishing or fixing a post reaches a static
+host in a moment. With ``EDITORIAL_STATIC_DIR`` set, every post saved in the CMS is
+refreshed there when its transaction commits.
+
+Paths map to files as a static host expects: ``/zh/posts/x/`` → ``zh/posts/x/index.html``.
+"""
+
+import logging
+import os
+import re
+import shutil
+import tempfile
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core import signals
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.management import call_command
+from django.db import close_old_connections, connections, transaction
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+from django.urls import reverse
+from django.utils import translation
+
+logger = logging.getLogger(__name__)
+
+# Set on the requests a build makes: the page cache leaves them alone (middleware.py).
+BUILD_MARK = "editorial.static_build"
+LANGUAGES = ("zh-hans", "en")
+_LINK = re.compile(r'href="(/(?:zh|en)/[^"?#]*)(?:[?#][^"]*)?"')
+# Pages that are not part of a static copy: they need the server (search runs queries,
+# previews need a login or a token).
+_SKIP = re.compile(r"/search/|/preview/")
+
+
+@dataclass
+class Report:
+    written: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    seconds: float = 0.0
+    failed: list = field(default_factory=list)  # (path, status)
+
+    def __str__(self):
+        text = (
+            f"{self.written} files written, {self.unchanged} unchanged, {self.removed} removed in {self.seconds:.1f}s"
+        )
+        return text + (f"; {len(self.failed)} pages failed: {self.failed[:5]}" if self.failed else "")
+
+
+class _Renderer:
+    """Requests answered in-process by the whole Django stack, as a reader would get them."""
+
+    def __init__(self):
+        self.handler = WSGIHandler()
+        self.factory = RequestFactory(HTTP_HOST=_host(), **{BUILD_MARK: True})
+
+    def get(self, path):
+        # Absolute links (canonical, feeds, sitemap) name the first allowed host, over https
+        # when the site is served that way.
+        environ = self.factory.get(path, secure=settings.SECURE_SSL_REDIRECT).environ
+        status, chunks = [], []
+
+        def start_response(line, headers, exc_info=None):
+            status.append(int(line.split()[0]))
+
+        # As Django's test client does: keep this process's database connection across the
+        # renders (a request would otherwise close it at its end and open a new one).
+        signals.request_started.disconnect(close_old_connections)
+        signals.request_finished.disconnect(close_old_connections)
+        try:
+            response = self.handler(environ, start_response)
+            try:
+                chunks.extend(response)
+            finally:
+                response.close()
+        finally:
+            signals.request_started.connect(close_old_connections)
+            signals.request_finished.connect(close_old_connections)
+        return status[0], b"".join(chunks)
+
+
+def _host():
+    hosts = [h for h in settings.ALLOWED_HOSTS if h and h != "*" and not h.startswith(".")]
+    return hosts[0] if hosts else "localhost"
+
+
+def file_for(outdir, path):
+    relative = path.lstrip("/")
+    if not relative or relative.endswith("/"):
+        relative += "index.html"
+    return Path(outdir) / relative
+
+
+def _write(target, content):
+    """Atomically (a reader never sees half a file); False when the file already holds it."""
+    try:
+        if target.stat().st_size == len(content) and target.read_bytes() == content:
+            return False
+    except FileNotFoundError:
+        pass
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(content)
+    os.chmod(temporary, 0o644)
+    os.replace(temporary, target)
+    return True
+
+
+def _remove(outdir, path):
+    return _unlink(outdir, file_for(outdir, path))
+
+
+def _unlink(outdir, target):
+    try:
+        target.unlink()
+    except FileNotFoundError:
+        return False
+    for parent in target.parents:  # tidy the folders a removed page leaves empty
+        if parent == Path(outdir) or any(parent.iterdir()):
+            break
+        parent.rmdir()
+    return True
+
+
+def entry_points():
+    """Where a walk of the public site starts: each language's lists, feeds and sitemap."""
+    paths = ["/sitemap.xml", "/robots.txt"]
+    for language in LANGUAGES:
+        with translation.override(language):
+            paths += [
+                reverse("editorial:post-list"),
+                reverse("editorial:feed"),
+                reverse("editorial:tag-list"),
+                reverse("editorial:source-list"),
+                reverse("editorial:glossary-list"),
+            ]
+    return paths
+
+
+def post_paths(slug):
+    paths = []
+    for language in LANGUAGES:
+        with translation.override(language):
+            paths += [
+                reverse("editorial:post-detail", kwargs={"slug": slug}),
+                reverse("editorial:post-source", kwargs={"slug": slug}),
+            ]
+    return paths
+
+
+def _links(content):
+    return {link for link in _LINK.findall(content.decode("utf-8", "replace")) if not _SKIP.search(link)}
+
+
+def build(outdir, *, workers=None, progress=None):
+    """Write the whole public site to ``outdir``; remove files of pages that no longer exist.
+
+    The walk goes in rounds: every page known so far is rendered (by ``workers`` processes
+    on a multi-core machine), then every page those link to that is not known yet.
+    """
+    from .models import Post
+
+    started = time.perf_counter()
+    outdir = Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    report = Report()
+    manifest = hasattr(staticfiles_storage, "manifest_name")
+    if manifest:  # pages name the hashed files collectstatic makes: make them first
+        call_command("collectstatic", interactive=False, verbosity=0)
+    before = {p for p in outdir.rglob("*") if p.is_file() and p.relative_to(outdir).parts[0] != "static"}
+    batch = entry_points()
+    for slug in Post.objects.public().values_list("slug", flat=True):  # unlisted ones too
+        batch += post_paths(slug)
+    seen, written = set(batch), set()
+    with _pool(workers) as render_all:
+        while batch:
+            found = set()
+            for path, status, changed, links in render_all(str(outdir), batch):
+                if status != 200:
+                    report.failed.append((path, status))
+                    continue
+                written.add(file_for(outdir, path))
+                report.written += changed
+                report.unchanged += not changed
+                found |= links
+            batch = sorted(found - seen)
+            seen |= found
+            if progress:
+                progress(len(written))
+    written |= _write_extras(outdir, _Renderer())
+    for stale in before - written:
+        report.removed += _unlink(outdir, stale)
+    _copy_static(outdir, manifest)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+_worker_renderer = None
+
+
+def _render_chunk(outdir, paths):
+    """Render and write ``paths``; [(path, status, whether the file changed, links)]."""
+    global _worker_renderer  # noqa: PLW0603 - one per worker process, made on first use
+    if _worker_renderer is None:
+        _worker_renderer = _Renderer()
+    results = []
+    for path in paths:
+        status, content = _worker_renderer.get(path)
+        if status != 200:
+            results.append((path, status, False, set()))
+            continue
+        target = file_for(outdir, path)
+        links = _links(content) if target.suffix == ".html" else set()
+        results.append((path, status, _write(target, content), links))
+    return results
+
+
+@contextmanager
+def _pool(workers):
+    """A function rendering a batch of paths: in worker processes (forked, each with its own
+    database connection) when there are several cores, else in this process."""
+    workers = workers or min(4, os.cpu_count() or 1)
+    if workers < 2:
+        yield lambda outdir, paths: _render_chunk(outdir, paths)
+        return
+    connections.close_all()  # each process opens its own
+    with get_context("fork").Pool(workers) as pool:
+
+        def render_all(outdir, paths):
+            chunks = [paths[i : i + 64] for i in range(0, len(paths), 64)]
+            for results in pool.starmap(_render_chunk, [(outdir, chunk) for chunk in chunks]):
+                yield from results
+
+        yield render_all
+
+
+def _write_extras(outdir, renderer):
+    """The root (a link to each language; a static host cannot read Accept-Language) and 404."""
+    root = outdir / "index.html"
+    _write(
+        root,
+        (
+            '<!doctype html><html lang="zh-Hans"><head><meta charset="utf-8">'
+            '<meta http-equiv="refresh" content="0; url=/zh/"><link rel="canonical" href="/zh/">'
+            "<title>林间拾穗</title></head><body>"
+            '<p><a href="/zh/">中文</a> · <a href="/en/" lang="en">English</a></p></body></html>'
+        ).encode(),
+    )
+    missing = outdir / "404.html"
+    request = renderer.factory.get("/zh/404.html")
+    with translation.override("zh-hans"):
+        _write(missing, render_to_string("404.html", request=request).encode())
+    return {root, missing}
+
+
+def _copy_static(outdir, manifest):
+    """The site's CSS, JavaScript and images (not the admin's) under static/."""
+    target = Path(outdir) / "static"
+    if manifest:  # hashed names: copy what collectstatic made
+        shutil.copytree(settings.STATIC_ROOT, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("admin"))
+        return
+    for finder in finders.get_finders():
+        for path, storage in finder.list(["admin/*", "modeltranslation/*"]):
+            prefix = getattr(storage, "prefix", None) or ""
+            destination = target / prefix / path
+            if not destination.exists():
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(storage.path(path), destination)
+
+
+def refresh_post(outdir, slug):
+    """Rewrite what one post touches: the post (or remove it, if it is no longer public), every
+    page it links to now or linked to before, and the lists, feeds and sitemap."""
+    started = time.perf_counter()
+    report = Report()
+    renderer = _Renderer()
+    touched = set(entry_points())
+    for path in post_paths(slug):
+        old = file_for(outdir, path)
+        if old.suffix == ".html" and old.exists():
+            touched |= _links(old.read_bytes())
+        status, content = renderer.get(path)
+        if status == 200:
+            report.written += _write(file_for(outdir, path), content)
+            if path.endswith("/"):
+                touched |= _links(content)
+        elif status == 404:
+            report.removed += _remove(outdir, path)
+        else:
+            report.failed.append((path, status))
+    touched -= set(post_paths(slug))
+    for path in sorted(touched):
+        status, content = renderer.get(path)
+        if status == 200:
+            report.written += _write(file_for(outdir, path), content)
+        elif status == 404:
+            report.removed += _remove(outdir, path)
+        else:
+            report.failed.append((path, status))
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+# Saving a post in the CMS refreshes the static copy when the transaction commits.
+_pending = threading.local()
+
+
+def post_saved(sender, instance, raw=False, **kwargs):
+    """A post_save/post_delete receiver for Post (connected in apps.py)."""
+    outdir = settings.EDITORIAL_STATIC_DIR
+    if not outdir or raw:
+        return
+    deferred = getattr(_pending, "slugs", None)
+    if deferred is not None:
+        deferred.add(instance.slug)
+        return
+    transaction.on_commit(lambda: _refresh_logged(outdir, instance.slug))
+
+
+def _refresh_logged(outdir, slug):
+    try:
+        report = refresh_post(outdir, slug)
+    except Exception:
+        logger.exception("static copy: could not refresh %s", slug)
+    else:
+        logger.info("static copy: refreshed %s: %s", slug, report)
+
+
+@contextmanager
+def deferred(limit=20):
+    """Batch refreshes (an import): a few posts are refreshed one by one, many by a full build."""
+    outdir = settings.EDITORIAL_STATIC_DIR
+    if not outdir or getattr(_pending, "slugs", None) is not None:
+        yield
+        return
+    _pending.slugs = set()
+    try:
+        yield
+    finally:
+        slugs, _pending.slugs = _pending.slugs, None
+    if len(slugs) > limit:
+        logger.info("static copy: %s", build(outdir))
+    else:
+        for slug in sorted(slugs):
+            _refresh_logged(outdir, slug)

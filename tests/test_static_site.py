@@ -1,0 +1,83 @@
+"""A static copy of the public site (manage.py build_static), kept current as posts change."""
+
+import pytest
+from django.test import override_settings
+from django.utils import timezone
+
+from editorial import glossary_sync, static_site, workflow
+from editorial.models import Post
+
+from .factories import PostFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def site():
+    public = PostFactory(
+        published=True, slug="public-post", title_zh_hans="公开的文章", title_en="Public post",
+        body_zh_hans="**令牌**（Token: 文本的最小单位）", speaker="Lex Fridman",
+    )  # fmt: skip
+    public.tags.add("llm")
+    glossary_sync.sync_post(public)
+    hidden = PostFactory(slug="draft-post", title_zh_hans="草稿文章")
+    hidden.tags.add("llm")
+    return public, hidden
+
+
+@override_settings(EDITORIAL_TAG_PAGE_MIN_POSTS=1)
+def test_build_writes_every_public_page_as_the_live_site_serves_it(tmp_path, client, site):
+    public, hidden = site
+    report = static_site.build(tmp_path, workers=1)
+    assert report.failed == []
+    for path in [
+        "/zh/", "/en/", "/zh/posts/public-post/", "/en/posts/public-post/", "/zh/posts/public-post/source.md",
+        "/zh/feed/", "/en/feed/", "/sitemap.xml", "/robots.txt", "/zh/tags/", "/zh/tags/llm/", "/zh/tags/llm/feed/",
+        "/zh/glossary/", "/zh/sources/", "/zh/sources/lex-fridman/",
+        "/zh/glossary/" + public.glossary_uses.get().entry.slug + "/",
+    ]:  # fmt: skip
+        written = static_site.file_for(tmp_path, path)
+        live = client.get(path, HTTP_HOST=static_site._host()).content
+        assert written.read_bytes() == live, path  # byte for byte
+    assert (tmp_path / "zh/posts/public-post/index.html").exists()
+    assert (tmp_path / "static/css/site.css").exists() and (tmp_path / "static/js/reader.js").exists()
+    assert not (tmp_path / "static/admin").exists()
+    assert "公开的文章" not in (tmp_path / "404.html").read_text() and (tmp_path / "index.html").exists()
+    everything = "".join(p.read_text(errors="replace") for p in tmp_path.rglob("*") if p.is_file())
+    assert "draft-post" not in everything and "草稿文章" not in everything
+    assert not list(tmp_path.rglob("*/search/*"))  # search needs the server
+
+
+def test_a_second_build_leaves_unchanged_files_and_removes_pages_that_went_away(tmp_path, site):
+    public, _ = site
+    PostFactory(published=True, slug="another")  # (an empty feed is dated now, so it changes on every build)
+    static_site.build(tmp_path, workers=1)
+    Post.objects.filter(pk=public.pk).update(status="archived")
+    report = static_site.build(tmp_path, workers=1)
+    assert report.removed >= 2 and not (tmp_path / "zh/posts/public-post").exists()
+    assert "公开的文章" not in (tmp_path / "zh/index.html").read_text()
+    again = static_site.build(tmp_path, workers=1)
+    assert again.written == 0 and again.removed == 0 and again.unchanged > 0
+
+
+@override_settings(EDITORIAL_TAG_PAGE_MIN_POSTS=1)
+def test_publishing_and_unpublishing_update_the_static_copy_without_a_rebuild(
+    tmp_path, site, django_capture_on_commit_callbacks
+):
+    public, draft = site
+    editor = UserFactory(username="editor", is_superuser=True, is_staff=True)
+    with override_settings(EDITORIAL_STATIC_DIR=str(tmp_path)):
+        static_site.build(tmp_path, workers=1)
+        assert not (tmp_path / "zh/posts/draft-post").exists()
+        with django_capture_on_commit_callbacks(execute=True):
+            workflow.submit(draft, by=editor)
+            workflow.publish(draft, by=editor, at=timezone.now())
+        assert "草稿文章" in (tmp_path / "zh/posts/draft-post/index.html").read_text()
+        assert "草稿文章" in (tmp_path / "zh/index.html").read_text()
+        assert "草稿文章" in (tmp_path / "zh/tags/llm/index.html").read_text()
+        assert "draft-post" in (tmp_path / "zh/feed/index.html").read_text()
+        with django_capture_on_commit_callbacks(execute=True):
+            workflow.unpublish(draft, by=editor, comment="还没准备好")
+        assert not (tmp_path / "zh/posts/draft-post").exists()
+        assert "草稿文章" not in (tmp_path / "zh/index.html").read_text()
+        assert "草稿文章" not in (tmp_path / "zh/tags/llm/index.html").read_text()
