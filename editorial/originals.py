@@ -127,6 +127,10 @@ class ParsedBody:
         return "".join(s for s in self.segments if isinstance(s, str))
 
 
+# A label up to its last keyword ("View/Hide Original English", "Original English Source").
+_LABEL_END = re.compile(r"^.*(?:english|chinese|original|transcript|source|英文|中文|原文)", re.IGNORECASE)
+
+
 def classify_label(label):
     """The language a summary label names, or None if it is not a label at all."""
     s = " ".join(label.lower().split())
@@ -382,6 +386,13 @@ class _Parser:
                 spill = after + "\n"
         else:
             label = raw
+            glued = _LABEL_END.match(raw)
+            if glued and classify_label(glued.group(0)) is not None and raw[glued.end() :].strip():
+                # "View/Hide Original English词…": text glued to an unclosed label is the
+                # original's first line, never dropped with the label.
+                label = glued.group(0)
+                self.repair(start + first + 1, "summary-text", "text after the label kept as the original's")
+                rest = [raw[glued.end() :].strip() + "\n", *rest]
             following = next((k for k, line in enumerate(rest) if line.strip()), None)
             wrapped = following is not None and rest[following].strip().lower() == "</summary>"
             if classify_label(label) is not None and wrapped:
