@@ -1,16 +1,18 @@
 """Atom feeds: the latest listed posts per language, and per tag."""
 
 from django.contrib.syndication.views import Feed
-from django.shortcuts import get_object_or_404
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from .models import Post
-from .views import tags_with_pages
+from .models import Post, TaggedPost
+from .views import tag_page
 
 FEED_SIZE = 30
+ENTRY_FIELDS = ["slug", "title_zh_hans", "title_en", "summary_zh_hans", "summary_en", "speaker", "published_at"]
+ENTRY_FIELDS += ["updated_at"]
 
 
 class PostFeed(Feed):
@@ -33,7 +35,18 @@ class PostFeed(Feed):
 
     @staticmethod
     def with_tags(queryset):
-        return queryset.prefetch_related("tagged_items__tag")
+        """What an entry shows (not the bodies), with its tags in one more query."""
+        tagged = TaggedPost.objects.select_related("tag").order_by("pk")
+        return queryset.only(
+            "slug",
+            "title_zh_hans",
+            "title_en",
+            "summary_zh_hans",
+            "summary_en",
+            "speaker",
+            "published_at",
+            "updated_at",
+        ).prefetch_related(Prefetch("tagged_items", queryset=tagged))
 
     def item_title(self, item):
         return item.title
@@ -57,7 +70,7 @@ class PostFeed(Feed):
 
 class TagFeed(PostFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(tags_with_pages(), slug=slug)
+        return tag_page(slug)
 
     def title(self, obj=None):
         return f"{obj.name} · {_('The Learning Grove')}"
@@ -69,5 +82,5 @@ class TagFeed(PostFeed):
         return reverse("editorial:tag-feed", kwargs={"slug": obj.slug})
 
     def items(self, obj=None):
-        posts = Post.objects.listed().filter(tagged_items__tag=obj)
+        posts = Post.objects.listed().filter(tagged_items__tag_id=obj.pk)
         return self.with_tags(posts).order_by("-published_at", "slug")[:FEED_SIZE]

@@ -9,6 +9,9 @@ and cached until content changes.
 
 from dataclasses import dataclass, field
 
+from django.urls import reverse
+from django.utils.translation import get_language
+
 from . import caching
 from .models import Post
 from .slugs import free_slug, pinyin_slug
@@ -55,16 +58,38 @@ def _build(rows):
     return index
 
 
+@dataclass(frozen=True)
+class SeriesMember:
+    """What a post page's series list shows of another post: enough for a link, no query."""
+
+    pk: int
+    slug: str
+    title_zh_hans: str
+    title_en: str | None
+
+    @property
+    def title(self):
+        return (get_language() == "en" and self.title_en) or self.title_zh_hans
+
+    def get_absolute_url(self):
+        return reverse("editorial:post-detail", kwargs={"slug": self.slug})
+
+
 def series_index():
-    """{slug: (name, [post ids in reading order])} for series of listed posts (cached per generation)."""
+    """{slug: (name, [SeriesMember in reading order])} for series of listed posts (cached per generation)."""
     return caching.per_generation("series", _build_series)
 
 
 def _build_series():
-    rows = Post.objects.listed().exclude(series="").order_by("series_order", "date", "slug").values_list("pk", "series")
+    rows = (
+        Post.objects.listed()
+        .exclude(series="")
+        .order_by("series_order", "date", "slug")
+        .values_list("pk", "slug", "title_zh_hans", "title_en", "series")
+    )
     by_name = {}
-    for pk, name in rows:
-        by_name.setdefault(name, []).append(pk)
+    for *member, name in rows:
+        by_name.setdefault(name, []).append(SeriesMember(*member))
     index = {}
     for name in sorted(by_name):
         index[free_slug(pinyin_slug(name) or "series", index.__contains__)] = (name, by_name[name])

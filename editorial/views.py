@@ -1,5 +1,6 @@
 import re
 import sys
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.mixins import PermissionRequiredMixin
@@ -18,7 +19,7 @@ from django.utils.translation import get_language, get_language_from_request, ov
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
-from . import search
+from . import caching, search
 from .exporters import post_markdown, posts_for_export
 from .glossary import normalize
 from .models import Entity, GlossaryAlias, GlossaryEntry, Post, PreviewLink, TaggedPost
@@ -76,7 +77,7 @@ class PostDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         post = self.object
-        with_pages = set(tags_with_pages().filter(pk__in=post.tags.values("pk")).values_list("pk", flat=True))
+        with_pages = tag_pages()
         tags = [(tag, tag.pk in with_pages) for tag in post.tags.order_by("editorial_taggedpost_items__pk")]
         slugs = {source.name.casefold(): slug for slug, source in source_index().items()}
         sources = [(name, slugs.get(name.casefold())) for name in names_in(post.speaker, post.guest)]
@@ -84,9 +85,8 @@ class PostDetailView(DetailView):
         mode = reading_mode(self.request)
         series = None
         if post.series and (slug := series_slug(post.series)):
-            ids = series_index()[slug][1]
-            others = Post.objects.in_bulk([pk for pk in ids if pk != post.pk])
-            series = {"name": post.series, "slug": slug, "posts": [others[pk] for pk in ids if pk in others]}
+            others = [other for other in series_index()[slug][1] if other.pk != post.pk]
+            series = {"name": post.series, "slug": slug, "posts": others}
         video = re.search(r"^https?://(?:www\.)?(?:youtube\.com/watch\?v=|youtu\.be/)([\w-]{11})", post.source_link)
         return super().get_context_data(
             series=series,
@@ -208,6 +208,29 @@ def tags_with_pages():
     return Tag.objects.annotate(n=Coalesce(count, 0)).filter(n__gte=settings.EDITORIAL_TAG_PAGE_MIN_POSTS)
 
 
+@dataclass(frozen=True)
+class TagPage:
+    pk: int
+    slug: str
+    name: str
+    n: int
+
+
+def tag_pages():
+    """{tag id: TagPage} for the tags with pages, cached per content generation: every post
+    page, tag page, tag feed and search form asks, and the count runs over every listed post."""
+    return caching.per_generation(
+        "tag-pages", lambda: {row[0]: TagPage(*row) for row in tags_with_pages().values_list("pk", "slug", "name", "n")}
+    )
+
+
+def tag_page(slug):
+    found = next((tag for tag in tag_pages().values() if tag.slug == slug), None)
+    if found is None:
+        raise Http404("No page for this tag.")
+    return found
+
+
 class TagListView(ListView):
     """Every tag that has a page (as on the old site: used by 5 or more posts)."""
 
@@ -223,8 +246,8 @@ class TagDetailView(ListView):
     paginate_by = 30
 
     def get_queryset(self):
-        self.tag = get_object_or_404(tags_with_pages(), slug=self.kwargs["slug"])
-        return Post.objects.listed().filter(tagged_items__tag=self.tag).order_by("-published_at", "slug")
+        self.tag = tag_page(self.kwargs["slug"])
+        return Post.objects.listed().filter(tagged_items__tag_id=self.tag.pk).order_by("-published_at", "slug")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)
@@ -282,35 +305,47 @@ def search_view(request):
     """Search listed posts: all words (or the exact phrase), filters, ranked, with passages."""
     params = request.GET
     query = search.Query.parse(params.get("q", ""), exact=params.get("exact") == "1")
-    candidates = Post.objects.listed()
-    if params.get("source"):
-        name = params["source"]
-        candidates = candidates.filter(Q(speaker__icontains=name) | Q(guest__icontains=name))
-    for field in ("area", "category"):
-        if params.get(field):
-            candidates = candidates.filter(**{field: params[field]})
-    if params.get("tag"):
-        candidates = candidates.filter(tagged_items__tag__slug=params["tag"])
     page = None
     results = []
     if query.terms:
-        allowed = set(candidates.values_list("pk", flat=True))
+        candidates = Post.objects.listed()
+        if params.get("source"):
+            name = params["source"]
+            candidates = candidates.filter(Q(speaker__icontains=name) | Q(guest__icontains=name))
+        for field in ("area", "category"):
+            if params.get(field):
+                candidates = candidates.filter(**{field: params[field]})
+        if params.get("tag"):
+            candidates = candidates.filter(tagged_items__tag__slug=params["tag"])
+        allowed = set(candidates.order_by().values_list("pk", flat=True))
         ids = [pk for pk, _score in search.ranked_ids(query) if pk in allowed]
         page = Paginator(ids, SEARCH_PAGE_SIZE).get_page(params.get("page"))
         posts = Post.objects.in_bulk(list(page.object_list))
         results = [(posts[pk], search.passages(posts[pk], query)) for pk in page.object_list]
-    listed = Post.objects.listed()
+    areas, categories = search_filters()
     context = {
         "query": query,
         "page_obj": page,
         "results": results,
-        "areas": listed.exclude(area="").order_by("area").values_list("area", flat=True).distinct(),
-        "categories": listed.exclude(category="").order_by("category").values_list("category", flat=True).distinct(),
+        "areas": areas,
+        "categories": categories,
         "sources": sorted(source_index().values(), key=lambda s: s.name.casefold()),
-        "tags": tags_with_pages().order_by("name"),
+        "tags": sorted(tag_pages().values(), key=lambda tag: tag.name),
         "params": params,
     }
     return TemplateResponse(request, "editorial/search_results.html", context)
+
+
+def search_filters():
+    """(areas, categories) of listed posts, for the search form (cached per content generation)."""
+
+    def build():
+        listed = Post.objects.listed().order_by()
+        return [
+            sorted(set(listed.exclude(**{field: ""}).values_list(field, flat=True))) for field in ("area", "category")
+        ]
+
+    return caching.per_generation("search-filters", build)
 
 
 class SeriesDetailView(ListView):
@@ -322,9 +357,9 @@ class SeriesDetailView(ListView):
         found = series_index().get(self.kwargs["slug"])
         if found is None:
             raise Http404("No such series.")
-        self.series_name, ids = found
-        posts = Post.objects.in_bulk(ids)
-        return [posts[pk] for pk in ids if pk in posts]
+        self.series_name, members = found
+        posts = Post.objects.in_bulk([member.pk for member in members])
+        return [posts[member.pk] for member in members if member.pk in posts]
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(series_name=self.series_name, **kwargs)

@@ -140,7 +140,9 @@ class Post(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["status", "published_at"], name="post_status_published"),
+            # Covers listed()/public() id lookups: SQLite then never reads a post's row, whose
+            # later columns sit behind the body's overflow pages.
+            models.Index(fields=["status", "published_at", "unlisted"], name="post_visibility"),
             models.Index(fields=["-date", "slug"], name="post_date_slug"),
         ]
 

@@ -23,7 +23,8 @@ def article_json_ld(context, post):
         "dateModified": post.updated_at.isoformat(),
         "isBasedOn": post.source_link or None,
         "author": {"@type": "Organization", "name": post.speaker} if post.speaker else None,
-        "keywords": [t.name for t in post.tags.all()],
+        # The post page's context has its tags already (as (tag, has_page) pairs).
+        "keywords": [tag.name for tag, _has_page in context["tags"]] if "tags" in context else list(post.tags.names()),
     }
     payload = json.dumps({k: v for k, v in data.items() if v}, ensure_ascii=False).translate(_ESCAPES)
     return mark_safe(f'<script type="application/ld+json">{payload}</script>')  # noqa: S308 - escaped above
