@@ -50,4 +50,5 @@ urlpatterns = [
     path("glossary/page/<int:page>/", views.GlossaryListView.as_view(), name="glossary-list"),
     path("glossary/<str:slug>/", views.GlossaryDetailView.as_view(), name="glossary-detail"),
     path("<entity_kind:kind>/<str:slug>/", views.EntityDetailView.as_view(), name="entity-detail"),
+    path("<entity_kind:kind>/<str:slug>/page/<int:page>/", views.EntityDetailView.as_view(), name="entity-detail"),
 ]

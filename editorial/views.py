@@ -38,13 +38,7 @@ class PostListView(ListView):
     paginate_by = 30
 
     def get_queryset(self):
-        return (
-            Post.objects.listed()
-            .order_by("-published_at", "slug")
-            .only(
-                "slug", "title_zh_hans", "title_en", "summary_zh_hans", "summary_en", "date", "published_at", "speaker"
-            )
-        )
+        return Post.objects.listed().cards()
 
 
 READING_MODES = ("zh", "original", "both")
@@ -101,17 +95,18 @@ class PostDetailView(DetailView):
         )
 
 
-class EntityDetailView(DetailView):
+class EntityDetailView(ListView):
     """A person, organisation, product, work or project, with the public posts that mention it."""
 
-    model = Entity
+    template_name = "editorial/entity_detail.html"
+    paginate_by = 30
 
-    def get_object(self, queryset=None):
-        return get_object_or_404(Entity, kind=self.kwargs["kind"], slug=self.kwargs["slug"])
+    def get_queryset(self):
+        self.entity = get_object_or_404(Entity, kind=self.kwargs["kind"], slug=self.kwargs["slug"])
+        return Post.objects.listed().filter(entity_links__entity=self.entity).distinct().cards()
 
     def get_context_data(self, **kwargs):
-        posts = Post.objects.listed().filter(entity_links__entity=self.object).distinct().order_by("-published_at")
-        return super().get_context_data(posts=posts, **kwargs)
+        return super().get_context_data(entity=self.entity, **kwargs)
 
 
 def _preview_response(response):
@@ -191,14 +186,13 @@ class GlossaryDetailView(DetailView):
     def get_queryset(self):
         return GlossaryEntry.objects.public().prefetch_related("aliases")
 
+    posts_shown = 30
+
     def get_context_data(self, **kwargs):
-        posts = (
-            Post.objects.listed()
-            .filter(glossary_uses__entry=self.object)
-            .order_by("-published_at")
-            .only("slug", "title_zh_hans", "title_en", "published_at", "date")
-        )
-        return super().get_context_data(posts=posts, **kwargs)
+        posts = Post.objects.listed().filter(glossary_uses__entry=self.object).cards()
+        shown = list(posts[: self.posts_shown + 1])
+        more = len(shown) > self.posts_shown and posts.count() - self.posts_shown
+        return super().get_context_data(posts=shown[: self.posts_shown], more=more, **kwargs)
 
 
 def tags_with_pages():
@@ -247,7 +241,7 @@ class TagDetailView(ListView):
 
     def get_queryset(self):
         self.tag = tag_page(self.kwargs["slug"])
-        return Post.objects.listed().filter(tagged_items__tag_id=self.tag.pk).order_by("-published_at", "slug")
+        return Post.objects.listed().filter(tagged_items__tag_id=self.tag.pk).cards()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)
@@ -271,7 +265,7 @@ class SourceDetailView(ListView):
         self.source = source_index().get(self.kwargs["slug"])
         if self.source is None:
             raise Http404("No such source.")
-        return Post.objects.listed().filter(pk__in=self.source.post_ids).order_by("-published_at", "slug")
+        return Post.objects.listed().filter(pk__in=self.source.post_ids).cards()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(source=self.source, **kwargs)

@@ -113,3 +113,20 @@ def test_not_found_page_is_friendly(client):
     response = client.get("/zh/posts/nope/")
     assert response.status_code == 404
     assert "Page not found" in response.content.decode() or "页面" in response.content.decode()
+
+
+def test_entity_pages_are_paginated_and_glossary_entries_show_the_newest_thirty(client):
+    from editorial import glossary_sync
+    from editorial.models import Entity
+
+    from .factories import EntityFactory
+
+    openai = EntityFactory(kind=Entity.Kind.ORGANISATION, name="OpenAI")
+    for n, post in enumerate(PostFactory.create_batch(32, published=True, body_zh_hans="**令牌**（Token: 最小单位）")):
+        post.entity_links.create(entity=openai, position=n)
+        glossary_sync.sync_post(post)
+    first = client.get(openai.get_absolute_url()).content.decode()
+    assert first.count('class="post-card"') == 30 and 'href="/zh/organisations/openai/page/2/"' in first
+    assert client.get("/zh/organisations/openai/page/2/").content.decode().count('class="post-card"') == 2
+    entry = client.get("/zh/glossary/token/").content.decode()
+    assert "还有 2 篇" in entry and "exact=1" in entry

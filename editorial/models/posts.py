@@ -25,6 +25,9 @@ class Status(models.TextChoices):
         return (cls.PUBLISHED, cls.EVERGREEN)
 
 
+CARD_FIELDS = ["slug", "title_zh_hans", "title_en", "summary_zh_hans", "summary_en", "date", "published_at", "speaker"]
+
+
 class PostQuerySet(models.QuerySet):
     def public(self):
         """Posts a reader may see: published or evergreen, and not scheduled for later.
@@ -37,6 +40,10 @@ class PostQuerySet(models.QuerySet):
     def listed(self):
         """Public posts that appear in listings, feeds and search (not unlisted)."""
         return self.public().filter(unlisted=False)
+
+    def cards(self):
+        """What a list of posts shows (includes/post_cards.html), newest first, never the bodies."""
+        return self.only(*CARD_FIELDS).order_by("-published_at", "slug")
 
     def in_review(self):
         return self.filter(status=Status.REVIEW)
