@@ -190,8 +190,8 @@ class GlossaryDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         posts = Post.objects.listed().filter(glossary_uses__entry=self.object).cards()
-        shown = list(posts[: self.posts_shown + 1])
-        more = len(shown) > self.posts_shown and posts.count() - self.posts_shown
+        shown = list(posts[: self.posts_shown + 1])  # one more tells whether there are more
+        more = len(shown) > self.posts_shown
         return super().get_context_data(posts=shown[: self.posts_shown], more=more, **kwargs)
 
 
