@@ -11,6 +11,8 @@ refreshed there when its transaction commits.
 Paths map to files as a static host expects: ``/zh/posts/x/`` → ``zh/posts/x/index.html``.
 """
 
+import hashlib
+import json
 import logging
 import os
 import re
@@ -31,7 +33,7 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.core.management import call_command
 from django.db import close_old_connections, connections, transaction
 from django.template.loader import render_to_string
-from django.test import RequestFactory
+from django.test import RequestFactory, override_settings
 from django.urls import reverse
 from django.utils import translation
 
@@ -44,6 +46,7 @@ _LINK = re.compile(r'href="(/(?:zh|en)/[^"?#]*)(?:[?#][^"]*)?"')
 # Pages that are not part of a static copy: they need the server (search runs queries,
 # previews need a login or a token).
 _SKIP = re.compile(r"/search/|/preview/")
+STATE = ".cms-state"  # what refresh_post last wrote of each post (a hash), to skip unchanged neighbours
 
 
 @dataclass
@@ -52,6 +55,8 @@ class Report:
     unchanged: int = 0
     removed: int = 0
     seconds: float = 0.0
+    readable_seconds: float = 0.0  # refresh_post: until the post and the lists were written
+    rendered: int = 0
     failed: list = field(default_factory=list)  # (path, status)
 
     def __str__(self):
@@ -61,11 +66,24 @@ class Report:
         return text + (f"; {len(self.failed)} pages failed: {self.failed[:5]}" if self.failed else "")
 
 
+# The one middleware that changes a public page's bytes (the language, from the URL prefix).
+# The others set headers, serve static files, or act on sessions and forms that public
+# pages do not have; skipping them halves a render. Tests compare every kind of page with
+# the live site's, byte for byte.
+BUILD_MIDDLEWARE = ["django.middleware.locale.LocaleMiddleware"]
+
+
+class _BuildHandler(WSGIHandler):
+    def load_middleware(self, is_async=False):
+        with override_settings(MIDDLEWARE=BUILD_MIDDLEWARE):
+            super().load_middleware(is_async)
+
+
 class _Renderer:
-    """Requests answered in-process by the whole Django stack, as a reader would get them."""
+    """Requests answered in-process by the site's views and templates, as a reader gets them."""
 
     def __init__(self):
-        self.handler = WSGIHandler()
+        self.handler = _BuildHandler()
         self.factory = RequestFactory(HTTP_HOST=_host(), **{BUILD_MARK: True})
 
     def get(self, path):
@@ -182,6 +200,7 @@ def build(outdir, *, workers=None, progress=None):
     manifest = hasattr(staticfiles_storage, "manifest_name")
     if manifest:  # pages name the hashed files collectstatic makes: make them first
         call_command("collectstatic", interactive=False, verbosity=0)
+    shutil.rmtree(outdir / STATE, ignore_errors=True)  # after a full build, refreshes start afresh
     before = {p for p in outdir.rglob("*") if p.is_file() and p.relative_to(outdir).parts[0] != "static"}
     batch = entry_points()
     for slug in Post.objects.public().values_list("slug", flat=True):  # unlisted ones too
@@ -284,36 +303,69 @@ def _copy_static(outdir, manifest):
 
 
 def refresh_post(outdir, slug):
-    """Rewrite what one post touches: the post (or remove it, if it is no longer public), every
-    page it links to now or linked to before, and the lists, feeds and sitemap."""
+    """Rewrite what one post touches, the post itself first.
+
+    First the post (or its removal, if it is no longer public), then the lists, feeds and
+    sitemap: from then on (``readable_seconds``) readers see the change. Then the pages it
+    links to now or linked to before (tags, sources, series, entities, glossary terms), which
+    list it by title, but only if something they show of it changed: a fix to the body
+    alone leaves them as they are.
+    """
     started = time.perf_counter()
     report = Report()
     renderer = _Renderer()
-    touched = set(entry_points())
-    for path in post_paths(slug):
+    own = post_paths(slug)
+    neighbours = set()
+    for path in own:
         old = file_for(outdir, path)
         if old.suffix == ".html" and old.exists():
-            touched |= _links(old.read_bytes())
-        status, content = renderer.get(path)
-        if status == 200:
-            report.written += _write(file_for(outdir, path), content)
-            if path.endswith("/"):
-                touched |= _links(content)
-        elif status == 404:
-            report.removed += _remove(outdir, path)
-        else:
-            report.failed.append((path, status))
-    touched -= set(post_paths(slug))
-    for path in sorted(touched):
-        status, content = renderer.get(path)
-        if status == 200:
-            report.written += _write(file_for(outdir, path), content)
-        elif status == 404:
-            report.removed += _remove(outdir, path)
-        else:
-            report.failed.append((path, status))
+            neighbours |= _links(old.read_bytes())
+        content = _refresh(outdir, renderer, path, report)
+        if content is not None and path.endswith("/"):
+            neighbours |= _links(content)
+    lists = entry_points()
+    for path in lists:
+        _refresh(outdir, renderer, path, report)
+    report.readable_seconds = time.perf_counter() - started
+    signature_file = Path(outdir) / STATE / hashlib.sha256(slug.encode()).hexdigest()
+    signature = _signature(slug)
+    if not signature_file.exists() or signature_file.read_text() != signature:
+        for path in sorted(neighbours - set(own) - set(lists)):
+            _refresh(outdir, renderer, path, report)
+        _write(signature_file, signature.encode())
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _refresh(outdir, renderer, path, report):
+    """Render one page and write it (or remove it when it is gone); its content, if any."""
+    status, content = renderer.get(path)
+    report.rendered += 1
+    if status == 200:
+        report.written += _write(file_for(outdir, path), content)
+        return content
+    if status == 404:
+        report.removed += _remove(outdir, path)
+    else:
+        report.failed.append((path, status))
+    return None
+
+
+def _signature(slug):
+    """What other pages show of a post (its card, where it is listed, what it links), hashed."""
+    from .models import Post
+
+    post = Post.objects.public().filter(slug=slug).first()
+    if post is None:
+        return "gone"
+    shown = [
+        post.title_zh_hans, post.title_en, post.summary_zh_hans, post.summary_en, post.date, post.speaker,
+        post.guest, post.series, post.series_order, post.published_at, post.unlisted,
+        sorted(post.tags.values_list("pk", flat=True)),
+        sorted(post.entity_links.values_list("entity_id", flat=True)),
+        sorted(post.glossary_uses.values_list("entry_id", flat=True)),
+    ]  # fmt: skip
+    return hashlib.sha256(json.dumps(shown, default=str).encode()).hexdigest()
 
 
 # Saving a post in the CMS refreshes the static copy when the transaction commits.

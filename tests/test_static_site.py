@@ -5,7 +5,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from editorial import glossary_sync, static_site, workflow
-from editorial.models import Post
+from editorial.models import Entity, Post
 
 from .factories import PostFactory, UserFactory
 
@@ -81,3 +81,24 @@ def test_publishing_and_unpublishing_update_the_static_copy_without_a_rebuild(
         assert not (tmp_path / "zh/posts/draft-post").exists()
         assert "草稿文章" not in (tmp_path / "zh/index.html").read_text()
         assert "草稿文章" not in (tmp_path / "zh/tags/llm/index.html").read_text()
+
+
+@override_settings(EDITORIAL_TAG_PAGE_MIN_POSTS=1)
+def test_a_body_fix_rewrites_the_post_and_lists_but_leaves_its_neighbours(tmp_path, site):
+    public, _ = site
+    public.entity_links.create(entity=Entity.objects.create(kind=Entity.Kind.PERSON, name="Lex"), position=0)
+    static_site.build(tmp_path, workers=1)
+    static_site.refresh_post(tmp_path, public.slug)  # the first refresh after a build does everything
+    public.body_zh_hans += "\n\n补充一句。"
+    public.save()
+    fix = static_site.refresh_post(tmp_path, public.slug)
+    assert "补充一句" in (tmp_path / "zh/posts/public-post/index.html").read_text()
+    own_and_lists = len(static_site.post_paths(public.slug)) + len(static_site.entry_points())
+    assert fix.rendered == own_and_lists  # tag, source, entity and glossary pages untouched
+    public.title_zh_hans = "改过标题的文章"
+    public.save()
+    retitled = static_site.refresh_post(tmp_path, public.slug)
+    assert retitled.rendered > own_and_lists
+    for page in ("zh/tags/llm/index.html", "zh/people/lex/index.html", "zh/sources/lex-fridman/index.html"):
+        assert "改过标题的文章" in (tmp_path / page).read_text(), page
+    assert retitled.readable_seconds <= retitled.seconds
