@@ -96,13 +96,18 @@ class Query:
         return [w for w in self.text.split() if TOKEN.search(w)]
 
 
-def ranked_ids(query):
-    """[(post id, score)] best first, for every indexed post matching all terms."""
+def ranked_ids(query, among=None):
+    """[(post id, score)] best first, for every indexed post matching all terms, among the
+    posts of the queryset ``among`` (a subquery, so no list of ids ever leaves the database)."""
     if not query.terms:
         return []
+    within, params = ("", [])
+    if among is not None:
+        sql, params = among.order_by().values("pk").query.sql_with_params()
+        within = f" AND {{column}} IN ({sql})"
     if connection.vendor == "postgresql":
-        return _postgresql(query)
-    return _sqlite(query)
+        return _postgresql(query, within.format(column="d.post_id"), list(params))
+    return _sqlite(query, within.format(column="rowid"), list(params))
 
 
 def _fts5_phrase(term):
@@ -111,13 +116,16 @@ def _fts5_phrase(term):
     return '"' + " ".join(t.replace('"', "") for t in term) + '"'
 
 
-def _sqlite(query):
+def _sqlite(query, within, params):
     match = " AND ".join(_fts5_phrase(term) for term in query.terms)
+    # Matched and ranked by FTS5 first; only then kept to ``among`` (an IN on the FTS table
+    # itself would make FTS5 look each candidate up one by one).
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT rowid, bm25(editorial_search_fts) FROM editorial_search_fts "
-            "WHERE editorial_search_fts MATCH %s ORDER BY bm25(editorial_search_fts) LIMIT 5000",
-            [match],
+            "SELECT rowid, score FROM (SELECT rowid, bm25(editorial_search_fts) AS score "  # noqa: S608 - see below
+            "FROM editorial_search_fts WHERE editorial_search_fts MATCH %s ORDER BY score LIMIT 5000) "
+            f"WHERE 1 = 1{within} ORDER BY score",  # within: compiled by Django, every value a parameter
+            [match, *params],
         )
         return [(post_id, -score) for post_id, score in cursor.fetchall()]
 
@@ -129,14 +137,17 @@ def _tsquery_phrase(term):
     return "(" + " <-> ".join(w for w in words if w) + ")"
 
 
-def _postgresql(query):
+def _postgresql(query, within, params):
+    # Matched on the whole text (GIN), ranked by the head (titles, summaries, people:
+    # migration 0010), newest first among equals.
     tsquery = " & ".join(_tsquery_phrase(term) for term in query.terms)
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT post_id, ts_rank_cd(vector, to_tsquery('simple', %s)) AS score "
-            "FROM editorial_searchdocument WHERE vector @@ to_tsquery('simple', %s) "
-            "ORDER BY score DESC, post_id LIMIT 5000",
-            [tsquery, tsquery],
+            "SELECT d.post_id, ts_rank_cd(d.head, to_tsquery('simple', %s)) AS score "  # noqa: S608 - as in _sqlite
+            "FROM editorial_searchdocument d JOIN editorial_post p ON p.id = d.post_id "
+            f"WHERE d.vector @@ to_tsquery('simple', %s){within} "
+            "ORDER BY score DESC, p.published_at DESC, d.post_id LIMIT 5000",
+            [tsquery, tsquery, *params],
         )
         return cursor.fetchall()
 

@@ -311,8 +311,7 @@ def search_view(request):
                 candidates = candidates.filter(**{field: params[field]})
         if params.get("tag"):
             candidates = candidates.filter(tagged_items__tag__slug=params["tag"])
-        allowed = set(candidates.order_by().values_list("pk", flat=True))
-        ids = [pk for pk, _score in search.ranked_ids(query) if pk in allowed]
+        ids = [pk for pk, _score in search.ranked_ids(query, among=candidates)]
         page = Paginator(ids, SEARCH_PAGE_SIZE).get_page(params.get("page"))
         posts = Post.objects.in_bulk(list(page.object_list))
         results = [(posts[pk], search.passages(posts[pk], query)) for pk in page.object_list]
@@ -323,7 +322,6 @@ def search_view(request):
         "results": results,
         "areas": areas,
         "categories": categories,
-        "sources": sorted(source_index().values(), key=lambda s: s.name.casefold()),
         "tags": sorted(tag_pages().values(), key=lambda tag: tag.name),
         "params": params,
     }
