@@ -3,7 +3,8 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -87,6 +88,11 @@ class UseInline(PostRowsInline):
         )
 
 
+def _count(rows):
+    per_entry = rows.filter(entry=OuterRef("pk")).order_by().values("entry").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(per_entry), 0)
+
+
 @admin.register(GlossaryEntry)
 class GlossaryEntryAdmin(TabbedTranslationAdmin):
     list_display = ["term", "english", "abbreviation", "post_count", "needs_review", "definition_source"]
@@ -104,8 +110,9 @@ class GlossaryEntryAdmin(TabbedTranslationAdmin):
             super()
             .get_queryset(request)
             .annotate(
-                post_count=Count("uses", distinct=True),
-                open_variants=Count("variants", filter=Q(variants__reviewed=False), distinct=True),
+                # Subqueries, not joins: two joined counts multiply uses by variants per entry.
+                post_count=_count(GlossaryUse.objects.all()),
+                open_variants=_count(GlossaryVariant.objects.filter(reviewed=False)),
             )
         )
 
