@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install setup check lint messages clean-db
+.PHONY: run test install setup check lint messages clean-db bench
 
 $(VENV)/.installed: requirements.txt .ci/find-python
 	@if [ -x $(PY) ] && ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
@@ -43,6 +43,10 @@ lint: check
 messages: install
 	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=tests --ignore=bench
 	$(PY) manage.py compilemessages --ignore=.venv
+
+# Every benchmark (minutes; seeds 10,000-post databases once): see docs/benchmarks.md.
+bench: install
+	bash bench/all.sh
 
 clean-db:
 	rm -f var/db.sqlite3 var/db.sqlite3-wal var/db.sqlite3-shm

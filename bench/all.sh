@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Every benchmark, one after the other (each prints a Markdown table); see docs/benchmarks.md.
+#   bash bench/all.sh [POSTS]        (default 10000; seeds SQLite and PostgreSQL databases once)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+POSTS=${1:-10000}
+for db in sqlite postgresql; do
+  $PY bench/queries.py --posts "$POSTS" --database "$db"
+  $PY bench/search.py --posts "$POSTS" --database "$db"
+  $PY bench/admin.py --posts "$POSTS" --database "$db"
+done
+$PY bench/admin.py --posts 1000 --database sqlite
+$PY bench/pages.py --posts "$POSTS"
+$PY bench/load.py --posts "$POSTS" --database sqlite
+$PY bench/static_build.py
+$PY bench/import_export.py --runs 3 --synthesise 1000
