@@ -29,8 +29,6 @@ SKIP = {"id", "slug", "version", "import_sha256"}
 
 
 def seed(total):
-    if _has_tables():
-        call_command("flush", interactive=False, verbosity=0)
     call_command("migrate", interactive=False, verbosity=0)
     sources = [ROOT / "sample_content", *(p for p in CORPUS if p.is_dir())]
     result = importers.import_files(sources)
@@ -85,10 +83,6 @@ def seed(total):
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     print(f"\n{Post.objects.count()} posts", file=sys.stderr)
-
-
-def _has_tables():
-    return "editorial_post" in connection.introspection.table_names()
 
 
 def _rows(model, key, names):
