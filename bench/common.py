@@ -110,7 +110,8 @@ def nginx(root):
     (prefix / "logs").mkdir(parents=True)
     conf = prefix / "nginx.conf"
     conf.write_text(
-        f"""worker_processes 2;
+        ("user root;\n" if os.geteuid() == 0 else "")  # a temporary root folder is private to us
+        + f"""worker_processes 2;
 pid {prefix}/nginx.pid;
 error_log {prefix}/logs/error.log;
 events {{ worker_connections 1024; }}
@@ -127,7 +128,7 @@ http {{
     process = subprocess.Popen(["nginx", "-p", str(prefix), "-c", str(conf), "-g", "daemon off;"])
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_for(base + "/")
+        wait_for(base + "/zh/")
         yield base
     finally:
         process.terminate()
