@@ -43,3 +43,22 @@ class EntityFactory(factory.django.DjangoModelFactory):
 
     kind = Entity.Kind.PERSON
     name = factory.Sequence(lambda n: f"Person {n}")
+
+
+def post_form_data(post, **changes):
+    """What the admin's post form submits for ``post`` unchanged, with ``changes`` applied."""
+    when = timezone.localtime(post.published_at) if post.published_at else None
+    data = {
+        "title_zh_hans": post.title_zh_hans,
+        "title_en": post.title_en or "",
+        "slug": post.slug,
+        "summary_zh_hans": post.summary_zh_hans,
+        "body_zh_hans": post.body_zh_hans,
+        "tags": "",
+        "entity_links-TOTAL_FORMS": "0",
+        "entity_links-INITIAL_FORMS": "0",
+        "loaded_version": post.version,
+        "published_at_0": when.strftime("%Y-%m-%d") if when else "",
+        "published_at_1": when.strftime("%H:%M:%S") if when else "",
+    }
+    return data | changes

@@ -16,7 +16,7 @@ from taggit.models import Tag
 from editorial import glossary_sync
 from editorial.models import Entity, GlossaryEntry, GlossaryUse, GlossaryVariant, PreviewLink
 
-from .factories import EntityFactory, PostFactory, UserFactory
+from .factories import EntityFactory, PostFactory, UserFactory, post_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -119,22 +119,6 @@ def test_who_may_open_each_admin_page(client, world, page, role):
         assert response.status_code == want
 
 
-def change_form(post, **changes):
-    when = timezone.localtime(post.published_at) if post.published_at else None
-    return {
-        "published_at_0": when.strftime("%Y-%m-%d") if when else "",
-        "published_at_1": when.strftime("%H:%M:%S") if when else "",
-        "title_zh_hans": post.title_zh_hans,
-        "slug": post.slug,
-        "body_zh_hans": post.body_zh_hans,
-        "tags": "",
-        "entity_links-TOTAL_FORMS": "0",
-        "entity_links-INITIAL_FORMS": "0",
-        "loaded_version": post.version,
-        **changes,
-    }
-
-
 @pytest.mark.parametrize(
     ("role", "which", "saved"),
     [
@@ -149,7 +133,7 @@ def change_form(post, **changes):
 def test_who_may_save_a_post(client, world, role, which, saved):
     post = world[which]
     client.force_login(world["users"][role])
-    response = client.post(url("editorial_post_change", post.pk), change_form(post, title_zh_hans="改过的标题"))
+    response = client.post(url("editorial_post_change", post.pk), post_form_data(post, title_zh_hans="改过的标题"))
     post.refresh_from_db()
     assert (post.title_zh_hans == "改过的标题") is saved
     assert response.status_code == (302 if saved else 403)
@@ -179,7 +163,7 @@ def test_who_may_curate_a_glossary_entry(client, world, role, saved):
 def test_clearing_a_published_posts_time_is_a_form_error_not_a_crash(client, world):
     post = world["public"]
     client.force_login(world["users"]["editor"])
-    data = change_form(post, published_at_0="", published_at_1="")
+    data = post_form_data(post, published_at_0="", published_at_1="")
     response = client.post(url("editorial_post_change", post.pk), data)
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["published_at"]

@@ -11,7 +11,7 @@ from django.utils import timezone
 from editorial import workflow
 from editorial.models import Post, Status, StatusChange
 
-from .factories import PostFactory, UserFactory
+from .factories import PostFactory, UserFactory, post_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -37,22 +37,6 @@ def change_url(post):
     return reverse("admin:editorial_post_change", args=[post.pk])
 
 
-def form_data(post, **changes):
-    data = {
-        "title_zh_hans": post.title_zh_hans,
-        "title_en": post.title_en or "",
-        "slug": post.slug,
-        "summary_zh_hans": post.summary_zh_hans,
-        "body_zh_hans": post.body_zh_hans,
-        "tags": "",
-        "entity_links-TOTAL_FORMS": "0",
-        "entity_links-INITIAL_FORMS": "0",
-        "loaded_version": post.version,
-    }
-    data.update(changes)
-    return data
-
-
 def test_buttons_offer_what_the_role_may_do(client, author):
     own = PostFactory(author=author)
     html = client.get(change_url(own)).content.decode()
@@ -62,20 +46,20 @@ def test_buttons_offer_what_the_role_may_do(client, author):
     assert own.status == Status.REVIEW
     # In review, the author can no longer edit it and has no button left.
     assert client.get(change_url(own)).content.decode().count('name="transition"') == 0
-    response = client.post(change_url(own), form_data(own, title_zh_hans="改标题"))
+    response = client.post(change_url(own), post_form_data(own, title_zh_hans="改标题"))
     assert response.status_code == 403
     assert Post.objects.get(pk=own.pk).title_zh_hans != "改标题"
 
 
 def test_an_author_cannot_edit_someone_elses_draft(client, author):
     theirs = PostFactory(author=UserFactory(username="bob"))
-    response = client.post(change_url(theirs), form_data(theirs, title_zh_hans="偷改"))
+    response = client.post(change_url(theirs), post_form_data(theirs, title_zh_hans="偷改"))
     assert response.status_code == 403
 
 
 def test_the_status_field_is_not_editable(client, editor):
     post = PostFactory()
-    client.post(change_url(post), form_data(post, status=Status.PUBLISHED, published_at_0="2025-01-01"))
+    client.post(change_url(post), post_form_data(post, status=Status.PUBLISHED, published_at_0="2025-01-01"))
     assert Post.objects.get(pk=post.pk).status == Status.DRAFT
 
 
@@ -159,9 +143,9 @@ def test_my_drafts_and_index_counts(client, author):
 
 def test_every_save_keeps_a_revision_that_can_be_compared_and_restored(client, editor):
     post = PostFactory(title_zh_hans="第一版", body_zh_hans="第一段。\n\n第二段。")
-    client.post(change_url(post), form_data(post, title_zh_hans="第二版"))
+    client.post(change_url(post), post_form_data(post, title_zh_hans="第二版"))
     post.refresh_from_db()
-    client.post(change_url(post), form_data(post, body_zh_hans="第一段。\n\n改过的第二段。", title_en="Second"))
+    client.post(change_url(post), post_form_data(post, body_zh_hans="第一段。\n\n改过的第二段。", title_en="Second"))
     history = client.get(reverse("admin:editorial_post_history", args=[post.pk])).content.decode()
     versions = list(__import__("reversion").models.Version.objects.get_for_object(post))
     assert len(versions) == 2 and 'name="a"' in history
@@ -179,7 +163,7 @@ def test_every_save_keeps_a_revision_that_can_be_compared_and_restored(client, e
     loaded = ""  # restoring deliberately replaces the current version
     response = client.post(
         revision_url,
-        form_data(
+        post_form_data(
             post, title_zh_hans="第二版", title_en="", body_zh_hans="第一段。\n\n第二段。", loaded_version=loaded
         ),
     )
@@ -190,12 +174,12 @@ def test_every_save_keeps_a_revision_that_can_be_compared_and_restored(client, e
 
 def test_a_stale_form_is_refused_and_says_what_changed(client, editor):
     post = PostFactory(title_zh_hans="原标题")
-    client.post(change_url(post), form_data(post))  # a first revision to compare against
+    client.post(change_url(post), post_form_data(post))  # a first revision to compare against
     post.refresh_from_db()
     opened = post.version
     # Someone else saves in the meantime.
-    client.post(change_url(post), form_data(post, title_zh_hans="别人改的标题"))
-    response = client.post(change_url(post), form_data(post, loaded_version=opened, summary_zh_hans="我的新摘要"))
+    client.post(change_url(post), post_form_data(post, title_zh_hans="别人改的标题"))
+    response = client.post(change_url(post), post_form_data(post, loaded_version=opened, summary_zh_hans="我的新摘要"))
     assert response.status_code == 200
     html = response.content.decode()
     assert "Someone else saved this post" in html or "其他人" in html

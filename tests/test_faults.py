@@ -22,7 +22,7 @@ from editorial import importers
 from editorial.forms import PostAdminForm
 from editorial.models import Post
 
-from .factories import PostFactory, UserFactory
+from .factories import PostFactory, UserFactory, post_form_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -112,21 +112,13 @@ def test_two_editors_saving_at_once_one_is_told_the_other_saved_first(monkeypatc
 
     monkeypatch.setattr(PostAdminForm, "clean", slow_clean)
     url = reverse("admin:editorial_post_change", args=[post.pk])
-    base = {
-        "slug": post.slug,
-        "body_zh_hans": post.body_zh_hans,
-        "tags": "",
-        "entity_links-TOTAL_FORMS": "0",
-        "entity_links-INITIAL_FORMS": "0",
-        "loaded_version": post.version,
-    }
     responses = {}
 
     def save(name):
         client = Client()
         client.force_login(UserFactory(username=name))
         try:
-            responses[name] = client.post(url, {**base, "title_zh_hans": f"{name} 的标题"})
+            responses[name] = client.post(url, post_form_data(post, title_zh_hans=f"{name} 的标题"))
         finally:
             connections.close_all()  # this thread's own connection
 
