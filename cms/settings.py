@@ -186,6 +186,10 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 LOGIN_URL = "admin:login"
 
+# Whole public pages are kept this long for anonymous readers (editorial/middleware.py);
+# 0 turns the page cache off (the per-generation indexes stay cached).
+EDITORIAL_PAGE_CACHE_SECONDS = int(os.environ.get("EDITORIAL_PAGE_CACHE_SECONDS", 600))
+
 # A folder that holds a static copy of the public site (manage.py build_static writes it);
 # when set, every post saved in the CMS is refreshed there as its change commits.
 EDITORIAL_STATIC_DIR = os.environ.get("EDITORIAL_STATIC_DIR", "")

@@ -11,22 +11,23 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.utils.cache import set_response_etag
 
 from . import caching
 from .static_site import BUILD_MARK
 
 PUBLIC_PREFIXES = tuple(f"/{prefix}/" for prefix in settings.URL_LANGUAGE_PREFIXES.values())
-KEPT_HEADERS = ("Content-Type", "Content-Language", "Last-Modified", "Content-Disposition", "X-Robots-Tag")
+KEPT_HEADERS = ("Content-Type", "Content-Language", "Last-Modified", "Content-Disposition", "X-Robots-Tag", "ETag")
 
 
 class PublicPageCacheMiddleware:
-    timeout = 600  # seconds; a post scheduled for later appears within this time
-
     def __init__(self, get_response):
         self.get_response = get_response
+        # Seconds a page is kept (a post scheduled for later appears within this time); 0: off.
+        self.timeout = settings.EDITORIAL_PAGE_CACHE_SECONDS
 
     def __call__(self, request):
-        key = self.key(request)
+        key = self.key(request) if self.timeout else None
         if key is not None:
             hit = cache.get(key)
             if hit is not None:
@@ -38,6 +39,8 @@ class PublicPageCacheMiddleware:
                 return response
         response = self.get_response(request)
         if key is not None and self.cacheable(response):
+            if not response.has_header("ETag"):  # kept, so a hit is not hashed again on its way out
+                set_response_etag(response)
             headers = [(name, response[name]) for name in KEPT_HEADERS if response.has_header(name)]
             cache.set(key, (response.status_code, response.content, headers), self.timeout)
             response["X-Page-Cache"] = "miss"

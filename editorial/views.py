@@ -232,7 +232,7 @@ class TagListView(ListView):
     context_object_name = "tags"
 
     def get_queryset(self):
-        return tags_with_pages().order_by("-n", "name")
+        return sorted(tag_pages().values(), key=lambda tag: (-tag.n, tag.name))
 
 
 class TagDetailView(ListView):
