@@ -6,8 +6,8 @@ with nginx serving the same bytes from a file, in the same run.
                                     [--runs 3] [--seconds 10] [--connections 16]
 
 For each database it seeds N posts (common.py), starts the app under gunicorn (2 sync
-workers, debug off) twice, once without a cache (CACHE_URL=dummy://: every request renders)
-and once with Redis (the public page cache), and nginx (2 workers) serving the bytes the
+workers, debug off, Redis as the cache) twice, once with the whole-page cache off
+(EDITORIAL_PAGE_CACHE_SECONDS=0: every request renders) and once with it on, and nginx (2 workers) serving the bytes the
 app answered, written to files. wrk measures each page on each server, interleaved, `runs`
 times. Prints a Markdown table of medians, each rate also as a share of nginx's, and the
 memory of each gunicorn worker after the runs.
@@ -39,7 +39,8 @@ def pick_pages(env):
 
 def measure(vendor, args):
     url = common.ensure_seeded(vendor, args.posts)
-    uncached = common.environment(url, CACHE_URL="dummy://")
+    # Uncached: no whole-page cache, but the site's indexes cached in Redis, as in production.
+    uncached = common.environment(url, CACHE_URL="redis://127.0.0.1:6379/14", EDITORIAL_PAGE_CACHE_SECONDS="0")
     cached = common.environment(url, CACHE_URL="redis://127.0.0.1:6379/14")
     subprocess.run(["redis-cli", "-n", "14", "flushdb"], capture_output=True, check=False)
     pages = pick_pages(uncached)
