@@ -305,11 +305,11 @@ def _copy_static(outdir, manifest):
 def refresh_post(outdir, slug):
     """Rewrite what one post touches, the post itself first.
 
-    First the post (or its removal, if it is no longer public), then the lists, feeds and
-    sitemap: from then on (``readable_seconds``) readers see the change. Then the pages it
-    links to now or linked to before (tags, sources, series, entities, glossary terms), which
-    list it by title, but only if something they show of it changed: a fix to the body
-    alone leaves them as they are.
+    First the post (or its removal, if it is no longer public), the home pages and feeds:
+    from then on (``readable_seconds``) readers see the change. Then the directories and
+    the sitemap, and the pages it links to now or linked to before (tags, sources, series,
+    entities, glossary terms), which list it by title, but only if something they show of
+    it changed: a fix to the body alone leaves them as they are.
     """
     started = time.perf_counter()
     report = Report()
@@ -324,9 +324,13 @@ def refresh_post(outdir, slug):
         if content is not None and path.endswith("/"):
             neighbours |= _links(content)
     lists = entry_points()
-    for path in lists:
+    first = [path for path in lists if path.endswith(("/zh/", "/en/", "/feed/"))]  # home and feeds
+    for path in first:
         _refresh(outdir, renderer, path, report)
     report.readable_seconds = time.perf_counter() - started
+    for path in lists:  # the directories and the sitemap (which alone takes a second or so)
+        if path not in first:
+            _refresh(outdir, renderer, path, report)
     signature_file = Path(outdir) / STATE / hashlib.sha256(slug.encode()).hexdigest()
     signature = _signature(slug)
     if not signature_file.exists() or signature_file.read_text() != signature:
