@@ -89,7 +89,7 @@ def main():
                 "print(first.readable_seconds, first.seconds, first.rendered, fix.seconds, fix.rendered)"
             )
             readable, whole, rendered, fix, fix_rendered = common.shell(env, code).split()
-            rows["publish one post: readable (post, lists, feeds, sitemap)"].append(float(readable))
+            rows["publish one post: readable (post, home pages, feeds)"].append(float(readable))
             rows[f"publish one post: with its neighbourhood ({rendered} pages)"].append(float(whole))
             rows[f"fix one post's body ({fix_rendered} pages)"].append(float(fix))
             files = sum(1 for p in (Path(tmp) / "site").rglob("*") if p.is_file())

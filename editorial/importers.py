@@ -24,7 +24,7 @@ from pathlib import Path
 
 import reversion
 from django.conf import settings
-from django.db import reset_queries, transaction
+from django.db import connection, reset_queries, transaction
 from django.utils import timezone
 from django.utils.translation import override
 from taggit.models import Tag
@@ -106,6 +106,11 @@ def import_files(paths, *, dry_run=False, hold=None, overwrite=False, progress=N
     pool = preparing.worker_pool(len(files))
     with static_site.deferred():  # a static copy, if there is one, is refreshed once at the end
         _run(importer, files, pool, result, progress)
+    if connection.vendor == "sqlite" and not dry_run:
+        # Many rows may have arrived: SQLite re-reads its planner statistics where they are
+        # stale (PostgreSQL's autovacuum does this by itself).
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA optimize")
     return result
 
 

@@ -150,6 +150,8 @@ class Post(models.Model):
             # Covers listed()/public() id lookups: SQLite then never reads a post's row, whose
             # later columns sit behind the body's overflow pages.
             models.Index(fields=["status", "published_at", "unlisted"], name="post_visibility"),
+            # Lists (cards()): newest first, read in index order and stopped after a page.
+            models.Index(fields=["-published_at", "slug"], name="post_listing"),
             models.Index(fields=["-date", "slug"], name="post_date_slug"),
         ]
 
