@@ -7,7 +7,6 @@ In-process, logged in as an editor. Run at two sizes (say 1000 and 10000) to see
 query counts do not grow with the number of posts. Target: p50 under 300 ms.
 """
 
-import argparse
 import sys
 import time
 from pathlib import Path
@@ -18,12 +17,7 @@ import common  # noqa: E402
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--posts", type=int, default=10000)
-    parser.add_argument("--database", default="sqlite")
-    parser.add_argument("--repeat", type=int, default=10)
-    args = parser.parse_args()
-    common.setup_django(common.ensure_seeded(args.database, args.posts), CACHE_URL="locmem://")
+    args = common.in_process_arguments(__doc__, repeat=10)
     from django.contrib.auth.models import Group, User
     from django.db import connection
     from django.test import Client

@@ -219,3 +219,22 @@ def setup_django(url, **extra):
     import django
 
     django.setup()
+
+
+def in_process_arguments(doc, **extra):
+    """Parse --posts/--database (and ``extra`` name=default options), then set Django up on
+    the seeded database with an in-memory cache and the whole-page cache bypassed, so every
+    request renders. Returns the arguments."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--posts", type=int, default=10000)
+    parser.add_argument("--database", default="sqlite")
+    for name, default in extra.items():
+        parser.add_argument(f"--{name}", type=type(default), default=default)
+    args = parser.parse_args()
+    setup_django(ensure_seeded(args.database, args.posts), CACHE_URL="locmem://")
+    from editorial.middleware import PublicPageCacheMiddleware
+
+    PublicPageCacheMiddleware.key = staticmethod(lambda request: None)
+    return args

@@ -10,7 +10,6 @@ render costs.
 Target: at most 3 on any public page, the same at any number of posts.
 """
 
-import argparse
 import sys
 import time
 from pathlib import Path
@@ -60,16 +59,8 @@ def pages():
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--posts", type=int, default=10000)
-    parser.add_argument("--database", default="sqlite")
-    args = parser.parse_args()
-    common.setup_django(common.ensure_seeded(args.database, args.posts), CACHE_URL="locmem://")
+    args = common.in_process_arguments(__doc__)
     from django.db import connection
-
-    from editorial.middleware import PublicPageCacheMiddleware
-
-    PublicPageCacheMiddleware.key = staticmethod(lambda request: None)  # every request renders
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 

@@ -7,7 +7,6 @@ Each query is one request through the whole stack (ranking, up to 10 results, hi
 passages, the template), in-process, page cache bypassed. Target: p95 under 50 ms.
 """
 
-import argparse
 import re
 import sys
 import time
@@ -38,17 +37,9 @@ QUERIES = {
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--posts", type=int, default=10000)
-    parser.add_argument("--database", default="sqlite")
-    parser.add_argument("--repeat", type=int, default=5)
-    args = parser.parse_args()
-    common.setup_django(common.ensure_seeded(args.database, args.posts), CACHE_URL="locmem://")
+    args = common.in_process_arguments(__doc__, repeat=5)
     from django.test import Client
 
-    from editorial.middleware import PublicPageCacheMiddleware
-
-    PublicPageCacheMiddleware.key = staticmethod(lambda request: None)  # every request searches
     client = Client(HTTP_HOST="127.0.0.1")
     client.get("/zh/search/?q=warm")
     print(f"\n### Search: {args.database}, {args.posts} posts, {args.repeat} rounds of 8 queries per kind\n")
