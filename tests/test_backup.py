@@ -62,7 +62,8 @@ def everything():
         for c in StatusChange.objects.order_by("pk")
     ]
     revisions = [
-        (v.object_id, v.content_type.model, v.serialized_data, v.revision.user_id)
+        # Users are restored by username (natural keys), so their ids may change.
+        (v.object_id, v.content_type.model, v.serialized_data, getattr(v.revision.user, "username", None))
         for v in Version.objects.order_by("pk")
     ]
     return {
