@@ -33,7 +33,6 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.core.management import call_command
 from django.db import close_old_connections, connections, transaction
 from django.template.loader import render_to_string
-from django.test import RequestFactory, override_settings
 from django.urls import reverse
 from django.utils import translation
 
@@ -75,6 +74,8 @@ BUILD_MIDDLEWARE = ["django.middleware.locale.LocaleMiddleware"]
 
 class _BuildHandler(WSGIHandler):
     def load_middleware(self, is_async=False):
+        from django.test import override_settings  # only when building, not in every web process
+
         with override_settings(MIDDLEWARE=BUILD_MIDDLEWARE):
             super().load_middleware(is_async)
 
@@ -83,6 +84,8 @@ class _Renderer:
     """Requests answered in-process by the site's views and templates, as a reader gets them."""
 
     def __init__(self):
+        from django.test import RequestFactory
+
         self.handler = _BuildHandler()
         self.factory = RequestFactory(HTTP_HOST=_host(), **{BUILD_MARK: True})
 
