@@ -413,7 +413,8 @@ def deferred(limit=20):
     finally:
         slugs, _pending.slugs = _pending.slugs, None
     if len(slugs) > limit:
-        logger.info("static copy: %s", build(outdir))
+        # In this process: an upload runs inside a web worker, which must not fork.
+        logger.info("static copy: %s", build(outdir, workers=1))
     else:
         for slug in sorted(slugs):
             _refresh_logged(outdir, slug)
