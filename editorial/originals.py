@@ -66,8 +66,10 @@ CANONICAL_LABELS = {
 P_TAGS = {"en": '<p class="english-text">', "zh": '<p class="english-text">', "und": "<p>"}
 LANGUAGES = ("en", "zh", "und")
 
-OPEN_RE = re.compile(r"^[ \t]*<details\b[ \t]*(>)?", re.IGNORECASE)
-CLOSE_RE = re.compile(r"^[ \t]*</details>[ \t]*$", re.IGNORECASE)
+# "<details>", "<details" (no ">"), '<details style="display:none;">'
+OPEN_RE = re.compile(r"^[ \t]*<details\b(?:[ \t]+[^<>\n]*)?(>)?", re.IGNORECASE)
+# "</details>", and the mangled closes "</details" and "</details]" on a line of their own
+CLOSE_RE = re.compile(r"^[ \t]*</details(?:[ \t]*[>\])}])?[ \t]*$", re.IGNORECASE)
 MANGLED_CLOSE_RE = re.compile(r"^[ \t]*</[ \t]*([A-Za-z]+)[ \t]*>[ \t]*$")
 SUMMARY_RE = re.compile(r"^[ \t]*<summary>(.*)$", re.IGNORECASE | re.DOTALL)
 P_OPEN_RE = re.compile(r"^[ \t]*<p\b[^>]*>", re.IGNORECASE)
@@ -75,6 +77,10 @@ ORPHAN_P_RE = re.compile(r"^[ \t]*<p\b[^>]*english-text[^>]*>", re.IGNORECASE)
 GARBLED_CLOSE_RE = re.compile(r"^[ \t]*</(?![A-Za-z]+[ \t]*>)")
 HEADING_RE = re.compile(r"^#{1,6}(\s|[^#\s])")
 P_CLOSE_END_RE = re.compile(r"</p>[ \t]*$", re.IGNORECASE)
+# What ends a summary line: </summary>, any other closing tag standing in for it (</p>,
+# </source>, </summary_>, </details>, </summary;), "</summary" without ">" at the line's end, or a bare "</"
+# with Chinese text pasted after it.
+SUMMARY_CLOSE_RE = re.compile(r"</[ \t]*[A-Za-z_][\w-]*[ \t]*(?:>|[;\]]|$)|</", re.IGNORECASE)
 
 
 @dataclass
@@ -145,6 +151,43 @@ def classify_label(label):
     return None
 
 
+# A known label standing at the end of a longer summary ("My note: … **Original English"),
+# or at its start with text glued after it ("View/Hide Original English词…").
+_LABEL_PHRASE = (
+    r"(?:(?:[A-Za-z]*(?:view|veiw|vew|show|hide)[A-Za-z]*|V|H|Toggle)(?:\s*/\s*[A-Za-z]+)?\s+)?"
+    r"Original\s+(?:English|Chinese|Text)(?:\s+Source)?"
+    r"|英文原文|中文原文|原文"
+)
+_LABEL_AT_END = re.compile(rf"(?:{_LABEL_PHRASE})[\s*_:：]*$", re.IGNORECASE)
+_LABEL_AT_START = re.compile(rf"^\s*(?:{_LABEL_PHRASE})", re.IGNORECASE)
+
+
+def _split_label(text):
+    """(label, text before it, text after it) of a summary's text. The label is "" when the
+    text is no label at all (it is then returned whole as the text before)."""
+    stripped = text.strip()
+    if not stripped:
+        return "", "", ""
+    at_start = _LABEL_AT_START.match(stripped)
+    if at_start:
+        after = stripped[at_start.end() :].strip()
+        if after and not _looks_like_label(after):
+            return at_start.group(0).strip(), "", after
+    at_end = _LABEL_AT_END.search(stripped)
+    if at_end:
+        before = stripped[: at_end.start()].strip()
+        if before and not _looks_like_label(before):
+            return at_end.group(0).strip(" *_:："), before, ""
+    if _looks_like_label(stripped):
+        return stripped, "", ""
+    return "", stripped, ""
+
+
+def _looks_like_label(text):
+    """A few words naming a language or an original, not a sentence that happens to hold one."""
+    return classify_label(text) is not None and len(text.split()) <= 6 and not re.search(r"[.,?!;。，？！；]", text)
+
+
 def _mostly_cjk(text):
     letters = [c for c in text if not c.isspace()]
     cjk = sum(1 for c in letters if "\u3400" <= c <= "\u9fff" or "\uff00" <= c <= "\uffef")
@@ -192,6 +235,7 @@ class _Parser:
         self.lines = text.splitlines(keepends=True)
         self.result = ParsedBody()
         self.chunk = []  # Chinese lines not yet flushed
+        self._ahead = None  # look-ahead tables (_build_ahead), made when first needed
 
     def repair(self, index, code, detail=""):
         self.result.repairs.append(Repair(index + 1, code, detail))
@@ -250,6 +294,8 @@ class _Parser:
         if not closed and not after:
             self.repair(end, "unclosed")
         label_lang, spill, body = self._summary(start, body)
+        if spill:
+            self.result.segments.append(spill)  # Chinese text that stood in the summary line
         original = self._content(start, body, label_lang, closed=closed or bool(after))
         if isinstance(original, str):
             # A broken block that holds only Chinese text: the text goes back where it belongs.
@@ -259,9 +305,8 @@ class _Parser:
             self.result.segments.append(original)
             if len(self.result.repairs) == repairs_before and "".join(lines[start : end + 1]) != original.to_markdown():
                 self.repair(start, "layout", "blank lines or spacing inside the block made canonical")
-        for text in (spill, after):
-            if text:
-                self.chunk.append(text)
+        if after:
+            self.chunk.append(after)
         return end + 1
 
     def _find_end(self, start):
@@ -319,19 +364,34 @@ class _Parser:
         return n - 1, ""
 
     def _close_ahead(self, j, *, stop_at_text):
-        """Is there a close for the open block before the next block or heading?"""
-        for k in range(j, len(self.lines)):
-            line = self.lines[k]
-            if CLOSE_RE.match(line) or line.strip().lower().endswith("</details>"):
-                return True
+        """Is there a close for the open block before the next block or heading (or, with
+        ``stop_at_text``, before the next line of text)? Answered from tables built once per
+        body, so a body of many lines costs linear time, not quadratic."""
+        if self._ahead is None:
+            self._ahead = self._build_ahead()
+        next_decisive, next_nonblank, is_close = self._ahead
+        k = next_nonblank[j] if stop_at_text else next_decisive[j]
+        return k is not None and is_close[k]
+
+    def _build_ahead(self):
+        """For each line: the next line that closes or stops a block, the next non-blank line,
+        and whether a line closes a block (what _close_ahead used to scan for, line by line)."""
+        n = len(self.lines)
+        is_close, decisive, blank = [False] * n, [False] * n, [True] * n
+        for k, line in enumerate(self.lines):
             mangled = MANGLED_CLOSE_RE.match(line)
-            if mangled and mangled.group(1).lower() not in {"p", "summary"}:
-                return True
-            if OPEN_RE.match(line) or HEADING_RE.match(line):
-                return False
-            if stop_at_text and line.strip():
-                return False
-        return False
+            if CLOSE_RE.match(line) or line.strip().lower().endswith("</details>"):
+                is_close[k] = decisive[k] = True
+            elif mangled and mangled.group(1).lower() not in {"p", "summary"}:
+                is_close[k] = decisive[k] = True
+            elif OPEN_RE.match(line) or HEADING_RE.match(line):
+                decisive[k] = True
+            blank[k] = not line.strip()
+        next_decisive, next_nonblank = [None] * (n + 1), [None] * (n + 1)
+        for k in range(n - 1, -1, -1):
+            next_decisive[k] = k if decisive[k] else next_decisive[k + 1]
+            next_nonblank[k] = k if not blank[k] else next_nonblank[k + 1]
+        return next_decisive, next_nonblank, is_close
 
     def _next_nonblank(self, j):
         while j < len(self.lines):
@@ -354,14 +414,24 @@ class _Parser:
         if CLOSE_RE.match(last):
             return body[:-1], True
         if stripped.lower().endswith("</details>"):
-            return body[:-1] + [stripped[: -len("</details>")] + "\n"], True
+            before = stripped[: -len("</details>")]
+            if re.fullmatch(r"[</>\s]*", before):
+                return body[:-1], True  # "</</details>": only tag debris before the close
+            return body[:-1] + [before + "\n"], True
         mangled = MANGLED_CLOSE_RE.match(last)
         if mangled and mangled.group(1).lower() not in {"p", "summary"}:
             return body[:-1], True
         return body, False
 
     def _summary(self, start, body):
-        """Read the summary line: (language, spilled Chinese text, remaining lines)."""
+        """Read the summary line: (language, Chinese text pasted into it, remaining lines).
+
+        Only the label itself is dropped (it is written anew in the canonical shape). Text
+        before a label ("My note: …**Original English") or after it ("…English</summary>
+        Hello") is the original's, a "summary" that is no label at all is the original's
+        first paragraph, and Chinese text pasted over a garbled close goes before the block,
+        where it stood: every word keeps its place.
+        """
         first = next((k for k, line in enumerate(body) if line.strip()), None)
         if first is None:
             self.repair(start, "summary-missing")
@@ -372,42 +442,40 @@ class _Parser:
             return "en", "", body
         rest = body[first + 1 :]
         raw = m.group(1).rstrip("\n")
-        spill = ""
-        close = re.search(r"</summary>|</p>|</summary$|</", raw, re.IGNORECASE)
+        line = start + first + 1
+        spill, tail = "", ""
+        close = SUMMARY_CLOSE_RE.search(raw)
         if close:
             label, after = raw[: close.start()], raw[close.end() :]
-            if close.group(0).lower() == "</summary>" and not after.strip():
-                pass
-            elif close.group(0).lower() in {"</p>", "</summary"} and not after.strip():
-                self.repair(start + first + 1, "summary-close", raw.strip())
-            else:
+            if close.group(0) == "</":
                 # "…Original English</任何协调一致的回应…": Chinese text pasted into the line.
-                self.repair(start + first + 1, "summary-spill")
-                spill = after + "\n"
+                self.repair(line, "summary-spill", "text after a garbled </ kept as Chinese text before the block")
+                spill = after.strip() + "\n\n" if after.strip() else ""
+            else:
+                if close.group(0).lower() != "</summary>":
+                    # </p>, </source>, </summary_>, </details>, "</summary" at the end of the line
+                    self.repair(line, "summary-close", f"{close.group(0).strip()} read as </summary>")
+                tail = after.strip()
         else:
             label = raw
-            glued = _LABEL_END.match(raw)
-            if glued and classify_label(glued.group(0)) is not None and raw[glued.end() :].strip():
-                # "View/Hide Original English词…": text glued to an unclosed label is the
-                # original's first line, never dropped with the label.
-                label = glued.group(0)
-                self.repair(start + first + 1, "summary-text", "text after the label kept as the original's")
-                rest = [raw[glued.end() :].strip() + "\n", *rest]
-            following = next((k for k, line in enumerate(rest) if line.strip()), None)
-            wrapped = following is not None and rest[following].strip().lower() == "</summary>"
-            if classify_label(label) is not None and wrapped:
-                self.repair(start + first + 1, "summary-close", "label wrapped onto the next line")
+            following = next((k for k, text in enumerate(rest) if text.strip()), None)
+            if following is not None and rest[following].strip().lower() == "</summary>":
+                self.repair(line, "summary-close", "label wrapped onto the next line")
                 rest = rest[following + 1 :]
-            elif classify_label(label) is None:
-                # Not a label: the line is the first line of the original text.
-                self.repair(start + first + 1, "summary-is-text")
-                return "en", "", [label + "\n"] + rest
-        lang = classify_label(label)
-        if lang is None:
-            self.repair(start + first + 1, "summary-label", f"{label.strip()!r} is not a known label")
-            lang = "en"
-        self._label = label.strip()
-        return lang, spill, rest
+        label, lead, glued = _split_label(label)
+        if glued:
+            tail = f"{glued} {tail}".strip()
+        if lead:
+            self.repair(line, "summary-lead", "text before the label kept as the original's")
+        if tail:
+            self.repair(line, "summary-text", "text after the label kept as the original's")
+        if not label:
+            self.repair(line, "summary-is-text")
+        own = "\n\n".join(filter(None, (lead, tail)))
+        if own:
+            rest = [own + "\n", "\n", *rest] if any(t.strip() for t in rest) else [own + "\n"]
+        self._label = label
+        return (classify_label(label) or "en") if label else "en", spill, rest
 
     def _content(self, start, body, lang, *, closed):
         """Turn the block's inner lines into an Original (or a str if it holds Chinese text)."""

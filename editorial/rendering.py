@@ -102,6 +102,9 @@ def sanitize(html):
 
 # A caption's speaker-change marker ">> " would otherwise render as a nested blockquote.
 _SPEAKER_CHANGE = re.compile(r"^(>>)", re.MULTILINE)
+# "[Speaker 1]: 大家好…" is a transcript line, but Markdown reads "[label]: target" as a link
+# definition and drops the line. Only a target that looks like an address stays a definition.
+_FALSE_LINK_DEFINITION = re.compile(r"^([ ]{0,3})\[(?=[^\]\n]*\]:[ \t]*(?!<|[A-Za-z][\w+.-]*:|/|#|www\.)\S)", re.MULTILINE)
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 
 
@@ -110,6 +113,11 @@ class Rendered:
     html: str = ""
     toc: list = field(default_factory=list)  # [{"level": 2|3, "id": …, "name": …}] outside originals
     minutes: int = 0  # reading time of the text in this language
+
+
+def _as_markdown(text):
+    """Our users' text as Python-Markdown should read it (see the two patterns above)."""
+    return _FALSE_LINK_DEFINITION.sub(r"\1\\[", _SPEAKER_CHANGE.sub(r"\\\1", text))
 
 
 def render_body(text, language="zh_hans"):
@@ -126,7 +134,7 @@ def render(text, language="zh_hans"):
     parts, blocks = [], []
     for segment in parsed.segments:
         if isinstance(segment, str):
-            parts.append(_SPEAKER_CHANGE.sub(r"\\\1", segment))
+            parts.append(_as_markdown(segment))
         else:
             parts.append("\n\n" + placeholder.format(len(blocks)) + "\n\n")
             blocks.append(render_original(segment, language))
@@ -158,7 +166,7 @@ def render_original(original, language="zh_hans"):
         inner = _inline_cleaner.clean(_defuse(_BOLD.sub(r"<strong>\1</strong>", original.text)))
         inner = f'<div class="original-text">{inner}</div>'
     else:
-        inner = f'<div class="original-text">{sanitize(_markdown().convert(original.text))}</div>'
+        inner = f'<div class="original-text">{sanitize(_markdown().convert(_as_markdown(original.text)))}</div>'
     lang = {"en": "en", "zh": "zh-Hans"}.get(original.lang, "")
     lang_attr = f' lang="{lang}"' if lang else ""
     if original.lang == "zh":

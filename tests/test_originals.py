@@ -244,3 +244,75 @@ def test_every_corpus_body_keeps_every_word_in_order(corpus):
         again = originals.parse(out)
         assert again.repairs == [], (path.name, [str(r) for r in again.repairs[:3]])
         assert originals.serialize(again.segments) == out, path.name
+
+
+# -- repairs never lose or invent a word (the whole site's shapes; our own words) --------
+
+from editorial import rendering, wordcheck  # noqa: E402
+
+LONG_ENGLISH = (
+    "Margo**: Yeah, it is great. But it costs four hundred dollars, and then you are thinking about "
+    "the grinder as well, which is also expensive, so there are a couple of ways to save money"
+)
+REPAIR_CASES = {
+    "an English paragraph written on the summary line": (
+        f"**玛戈**: 是的，很棒。\n\n<details>\n<summary>{LONG_ENGLISH}</summary>\n\n</details>\n\n**罗西**: 别去。\n"
+    ),
+    "an English paragraph on an unclosed summary line": (
+        f"**玛戈**: 是的，很棒。\n\n<details>\n<summary>{LONG_ENGLISH}\n\n</details>\n\n**罗西**: 别去。\n"
+    ),
+    "a translator's remark before the label": (
+        "**瑞安**: 有什么议论？\n\n<details>\n<summary>My note**: The transcript says chatter, so I gave this to "
+        "Ryan.**Original English</summary>\n\n**Ryan**: What is the chatter?\n\n</details>\n"
+    ),
+    "</source> closing the summary": "中文。\n\n<details>\n<summary>Original English</source>\n\nHello there.\n\n</details>\n",
+    "</summary_> closing the summary": "中文。\n\n<details>\n<summary>Original English</summary_>\n\nHello there.\n\n</details>\n",
+    "</summary_tag> closing the summary": (
+        "中文。\n\n<details>\n<summary>Original English</summary_tag>\n\nHello there.\n\n</details>\n"
+    ),
+    "</summary; closing the summary": "中文。\n\n<details>\n<summary>Original English</summary;\n\nHello there.\n\n</details>\n",
+    "</details> closing the summary": (
+        "中文。\n\n<details>\n<summary>Original English</details>\n\nHello there.\n\n</details>\n\n后面的中文。\n"
+    ),
+    "a details tag with attributes": (
+        '中文。\n\n<details style="display:none;">\n<summary>Padding for the count</summary>\nsome words here\n'
+        "</details>\n\n后面。\n"
+    ),
+    "</details] as the close": "中文。\n\n<details>\n<summary>Original English</summary>\n\nBelieve it.\n\n</details]\n\n后面。\n",
+    "</details at the end of the file": "中文。\n\n<details>\n<summary>Original English</summary>\n\nGet her up\n\n</details",
+    "tag debris before the close": "中文。\n\n<details>\n<summary>Original English</summary>\n\nOne-sided.\n\n</</details>\n\n后面。\n",
+    "transcript lines that look like link definitions": "[Speaker 1]: 大家好，继续骑行\n[Speaker 0]: 一边听广播，\n",
+    "a one-line block with two summaries keeps its order": (
+        "<details><summary>View/Hide Original English</summary>词0word <summary>View/Hide Original English</summary>词1word "
+    ),
+    "Chinese pasted over a garbled summary close stays before the original": (
+        '<details>\n<summary>View/Hide Original English</所有不同的算法都在这里\n<p class="english-text">All the '
+        "algorithms.</p>\n</details>\n"
+    ),
+}
+SCRAPS = ("source>", "details>", "summary_>", "summary_tag>", "display:none", "</", "details]")
+
+
+@pytest.mark.parametrize("body", REPAIR_CASES.values(), ids=REPAIR_CASES.keys())
+def test_a_repair_keeps_every_word_in_order_and_adds_none(body):
+    parsed, canonical = originals.normalize_parsed(body)
+    html = rendering.render(canonical).html
+    assert wordcheck.compare(body, html).same, wordcheck.compare(body, html)
+    visible = re.sub(r"<[^>]*>", " ", html)
+    assert not [s for s in SCRAPS if s in visible.replace("&lt;", "<").replace("&gt;", ">")], visible
+    # the repaired body is stable: parsing it again repairs nothing
+    assert originals.parse(canonical).repairs == []
+
+
+def test_english_on_the_summary_line_is_the_original_not_a_label():
+    parsed = originals.parse(REPAIR_CASES["an English paragraph written on the summary line"])
+    (original,) = parsed.originals
+    assert original.text.startswith("Margo**: Yeah, it is great.")
+    assert original.label == "View/Hide Original English" or original.label == "Original English"
+
+
+def test_the_remark_before_a_label_opens_the_original():
+    (original,) = originals.parse(REPAIR_CASES["a translator's remark before the label"]).originals
+    assert original.label == "Original English"
+    assert original.text.startswith("My note**: The transcript says chatter")
+    assert original.text.endswith("**Ryan**: What is the chatter?")
