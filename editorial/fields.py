@@ -73,7 +73,6 @@ def values_from_meta(meta):
             notes.append(f"{key} was a list; joined with commas")
             value = ", ".join(str(v) for v in value)
         values[key] = str(value)
-    values["title"] = values["title"].strip()
     values["date"] = _date(meta.get("date"), notes)
     for key in LIST_KEYS:
         values[key] = _list(key, meta.get(key), notes)

@@ -7,12 +7,19 @@ alphabetical order, dates as quoted strings, lists as block lists.
 """
 
 import datetime
+import re
 from dataclasses import dataclass, field
 
 import yaml
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+# The front matter's fences: "---" (Hugo's and Eleventy's), or a longer run of dashes, which
+# the live site accepts too (one real file opens with "----").
+_OPENING = re.compile(r"\A-{3,}[ \t]*\n")
+_CLOSING = re.compile(r"^-{3,}[ \t]*(?:\n|\Z)", re.MULTILINE)
 
 
 class FileError(Exception):
@@ -76,17 +83,15 @@ def read(data, *, max_bytes=None):
     if "\x00" in text:
         raise FileError("file contains NUL bytes (binary data?)", line=text[: text.index("\x00")].count("\n") + 1)
 
-    if not text.startswith("---\n"):
+    opening = _OPENING.match(text)
+    if not opening:
         raise FileError("no front matter: the file must start with a line '---'", line=1)
-    end = text.find("\n---\n", 3)
-    if end == -1:
-        if text.endswith("\n---"):
-            end = len(text) - 4
-        else:
-            raise FileError("front matter is not closed by a line '---'", line=1)
-    yaml_text = text[4 : end + 1]
-    body = text[end + 5 :]
-    body_line = yaml_text.count("\n") + 3
+    closing = _CLOSING.search(text, opening.end())
+    if closing is None:
+        raise FileError("front matter is not closed by a line '---'", line=1)
+    yaml_text = text[opening.end() : closing.start()]
+    body = text[closing.end() :]
+    body_line = text[: closing.end()].count("\n") + 1
     try:
         meta = yaml.load(yaml_text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
     except FileError as exc:

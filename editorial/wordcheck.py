@@ -20,7 +20,7 @@ WORD = re.compile(r"[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*|[\u3400-\u9fff\uf900-\ufaff
 COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
 # Tags, whole or broken: "<p class=…>", "</details", "<details style=…>", "</summary_>", "</".
 TAG = re.compile(r"</?[A-Za-z][\w-]*(?:[ \t][^<>\n]*)?>?|</")
-SUMMARY_LINE = re.compile(r"<summary>(.*?)(?:</[^>\n]*>|</[\w-]*[;\]]?|$)", re.IGNORECASE | re.MULTILINE)
+SUMMARY_LINE = re.compile(r"<summary>(.*?)(?:</[^>\n]*>|</[A-Za-z_-]*[;\]]?|$)", re.IGNORECASE | re.MULTILINE)
 LABEL = re.compile(_LABEL_PHRASE, re.IGNORECASE)
 LINK_TARGET = re.compile(r"\]\([^)\s]*(?:\s+\"[^\"]*\")?\)")
 # The language of a code fence is Markdown syntax, not a word readers see.

@@ -1,7 +1,16 @@
 from pathlib import Path
 
+import os
+
 import pytest
 from django.utils import translation
+from hypothesis import settings as hypothesis_settings
+
+# CI explores the same examples every run (a failure there is reproducible, never a flake);
+# locally each run explores new ones. HYPOTHESIS_PROFILE=ci picks CI's profile by hand.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+hypothesis_settings.register_profile("dev")
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_content"
