@@ -83,9 +83,9 @@ def main():
             rows["second build (nothing changed)"].append(timed_build(env, Path(tmp) / "site")[0])
             code = (
                 "from editorial import static_site; from editorial.models import Post; "
-                "slug = Post.objects.public().order_by('-published_at').first().slug; "
-                f"first = static_site.refresh_post({str(Path(tmp) / 'site')!r}, slug); "
-                f"fix = static_site.refresh_post({str(Path(tmp) / 'site')!r}, slug); "
+                "p = Post.objects.public().order_by('-published_at').first(); "
+                f"first = static_site.refresh_post({str(Path(tmp) / 'site')!r}, p.kind, p.slug); "
+                f"fix = static_site.refresh_post({str(Path(tmp) / 'site')!r}, p.kind, p.slug); "
                 "print(first.readable_seconds, first.seconds, first.rendered, fix.seconds, fix.rendered)"
             )
             readable, whole, rendered, fix, fix_rendered = common.shell(env, code).split()

@@ -48,9 +48,9 @@ class PostAdmin(WorkflowAdminMixin, VersionAdmin, TabbedTranslationAdmin):
     change_list_template = "admin/editorial/post/change_list.html"
     change_form_template = "admin/editorial/post/change_form.html"
     object_history_template = "admin/editorial/post/object_history.html"
-    list_display = ["title", "status", "is_public", "date", "category", "has_english", "author", "updated_at"]
+    list_display = ["title", "kind", "status", "is_public", "date", "category", "has_english", "author", "updated_at"]
     list_display_links = ["title"]
-    list_filter = ["status", MineFilter, EnglishFilter, "unlisted", "area", "category", "tags"]
+    list_filter = ["kind", "status", MineFilter, EnglishFilter, "unlisted", "area", "category", "tags"]
     list_select_related = ["author"]
     search_fields = ["title_zh_hans", "title_en", "summary_zh_hans", "summary_en", "slug", "speaker", "guest"]
     date_hierarchy = "date"
@@ -59,7 +59,7 @@ class PostAdmin(WorkflowAdminMixin, VersionAdmin, TabbedTranslationAdmin):
     inlines = [PostEntityInline]
     readonly_fields = ["status", "created_at", "updated_at", "imported_at", "other_front_matter"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "summary", "insight"]}),
+        (None, {"fields": ["kind", "title", "slug", "summary", "insight"]}),
         (_("Body"), {"fields": ["body"]}),
         (_("Source"), {"fields": ["date", "source_url", "speaker", "guest"]}),
         (_("Classification"), {"fields": ["area", "category", "tags", "series", "series_order"]}),
@@ -117,7 +117,11 @@ class PostAdmin(WorkflowAdminMixin, VersionAdmin, TabbedTranslationAdmin):
         search.index_post(form.instance)
 
     def view_on_site(self, obj):
-        return obj.get_absolute_url() if obj.is_public else reverse("editorial:post-preview", kwargs={"slug": obj.slug})
+        return (
+            obj.get_absolute_url()
+            if obj.is_public
+            else reverse("editorial:post-preview", kwargs={"kind": obj.kind, "slug": obj.slug})
+        )
 
     def get_urls(self):
         extra = [path("import/", self.admin_site.admin_view(self.import_view), name="editorial_post_import")]

@@ -106,7 +106,7 @@ class WorkflowAdminMixin:
                 **(extra_context or {}),
                 "transitions": workflow.available(request.user, post),
                 "status_changes": post.status_changes.select_related("by")[:5],
-                "preview_url": reverse("editorial:post-preview", kwargs={"slug": post.slug}),
+                "preview_url": reverse("editorial:post-preview", kwargs={"kind": post.kind, "slug": post.slug}),
                 "preview_links": post.preview_links.filter(revoked_at=None, expires_at__gt=timezone.now()),
                 "may_share": request.user.has_perm("editorial.add_previewlink"),
                 "now": timezone.localtime(),

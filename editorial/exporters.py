@@ -1,8 +1,10 @@
-"""Give posts back as Markdown files in the format our users' site reads.
+"""Give items back as Markdown files in the format our users' site reads.
 
-One file per post, named ``<slug>.md``: YAML front matter (keys in alphabetical order,
-dates as quoted strings, lists as block lists) and the body with every original
-block in its canonical shape. Keys the CMS does not model come back as they were
+One file per item, ``<kind folder>/<slug>.md`` (``notes/``, ``posts/``, ``clippings/``,
+``books/``), the layout the importer read. An imported item is its file: nobody edited it,
+its exact bytes come back; edited, the smallest change to them (filepatch.py). An item made
+in the CMS is written fresh: YAML front matter (keys in alphabetical order, dates as quoted
+strings, lists as block lists) and the body with every original block in its canonical shape. Keys the CMS does not model come back as they were
 imported. ``draft`` and ``status`` come back as imported while the workflow state is
 the one the import set; once an editor moves the post, ``status`` says its state and
 ``draft`` whether readers can see it. An unlisted post carries ``exclude: true``.
@@ -13,7 +15,9 @@ from pathlib import Path
 from django.db.models import Prefetch
 from django.utils.translation import override
 
-from . import frontmatter
+import zlib
+
+from . import filepatch, frontmatter, kinds
 from .fields import ENTITY_KEYS, MODELLED_KEYS, STANDARD_KEYS, TEXT_FIELDS
 from .models import Post, PostEntity, TaggedPost
 
@@ -36,7 +40,7 @@ def post_meta(post):
         if key in imported_keys or values[key]:
             meta[key] = values[key]
     if not stored.get("keys"):
-        meta.setdefault("layout", "post.njk")
+        meta.setdefault("layout", kinds.get(post.kind).layout)
     if stored.get("imported_status") != post.status or "status" not in meta and not stored.get("keys"):
         meta["status"] = post.status
         meta["draft"] = not post.is_public
@@ -48,16 +52,29 @@ def post_meta(post):
 
 
 def post_markdown(post):
-    """The whole file for one post."""
+    """The whole file for one item, as text."""
+    return item_file(post).decode("utf-8")
+
+
+def item_file(post):
+    """The whole file for one item, as bytes: its imported file, changed only where it was edited."""
     with override("zh-hans"):
-        return frontmatter.write(post_meta(post), post.body_zh_hans or "")
+        meta, body = post_meta(post), post.body_zh_hans or ""
+    if post.source_file:
+        return filepatch.patched(zlib.decompress(bytes(post.source_file)), meta, body)
+    return frontmatter.write(meta, body).encode("utf-8")
+
+
+def item_path(post):
+    """Where the item's file goes in an export: its kind's folder, its slug."""
+    return f"{kinds.get(post.kind).folder}/{post.slug}.md"
 
 
 def posts_for_export():
     return Post.objects.prefetch_related(
         Prefetch("tagged_items", queryset=TaggedPost.objects.select_related("tag").order_by("pk")),
         Prefetch("entity_links", queryset=PostEntity.objects.select_related("entity").order_by("position")),
-    ).order_by("slug")
+    ).order_by("kind", "slug")
 
 
 def export_posts(outdir, *, queryset=None, progress=None):
@@ -67,7 +84,9 @@ def export_posts(outdir, *, queryset=None, progress=None):
     queryset = posts_for_export() if queryset is None else queryset
     count = 0
     for post in queryset.iterator(chunk_size=200):
-        (outdir / f"{post.slug}.md").write_text(post_markdown(post), encoding="utf-8")
+        target = outdir / item_path(post)
+        target.parent.mkdir(exist_ok=True)
+        target.write_bytes(item_file(post))
         count += 1
         if progress:
             progress(count, post)

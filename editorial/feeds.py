@@ -38,6 +38,7 @@ class PostFeed(Feed):
         """What an entry shows (not the bodies), with its tags in one more query."""
         tagged = TaggedPost.objects.select_related("tag").order_by("pk")
         return queryset.only(
+            "kind",
             "slug",
             "title_zh_hans",
             "title_en",
@@ -65,7 +66,8 @@ class PostFeed(Feed):
         return item.speaker or None
 
     def item_categories(self, item):
-        return [tagged.tag.name for tagged in item.tagged_items.all()]
+        """The item's kind first (笔记, 文章 …: what kind of item an entry is), then its tags."""
+        return [str(item.kind_info.label), *(tagged.tag.name for tagged in item.tagged_items.all())]
 
 
 class TagFeed(PostFeed):

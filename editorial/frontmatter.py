@@ -40,6 +40,8 @@ class Document:
     body: str
     body_line: int  # the file line on which the body starts
     notes: list = field(default_factory=list)  # harmless things we fixed (BOM, CRLF)
+    header: str = ""  # the YAML between the fences, as written (LF line endings)
+    fences: tuple = ("---\n", "---\n")  # the opening and closing fence lines, as written
 
 
 class _StrictLoader(_Loader):
@@ -108,7 +110,8 @@ def read(data, *, max_bytes=None):
     bad_keys = [k for k in meta if not isinstance(k, str)]
     if bad_keys:
         raise FileError(f"front matter keys must be text, not {bad_keys[0]!r}", line=2)
-    return Document(meta=meta, body=body, body_line=body_line, notes=notes)
+    fences = (opening.group(0), closing.group(0))
+    return Document(meta=meta, body=body, body_line=body_line, notes=notes, header=yaml_text, fences=fences)
 
 
 def write(meta, body):

@@ -17,10 +17,13 @@ each post whose visibility then differs from the live site's is reported with wh
 """
 
 import collections
+import contextlib
 import datetime
 import hashlib
+import sys
+import zlib
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import reversion
 from django.conf import settings
@@ -29,7 +32,7 @@ from django.utils import timezone
 from django.utils.translation import override
 from taggit.models import Tag
 
-from . import caching, frontmatter, glossary_sync, preparing, search, static_site
+from . import caching, frontmatter, glossary_sync, kinds, preparing, search, static_site
 from .fields import (  # noqa: F401 (re-exported for callers and tests)
     ENTITY_KEYS,
     LIST_KEYS,
@@ -54,6 +57,7 @@ class FileReport:
     notes: list = field(default_factory=list)
     visibility: str = ""  # why this post's visibility differs from the live site's
     size: int = 0
+    item: tuple = ()  # (kind, slug) of the item the file is
 
     def __str__(self):
         where = f" (line {self.line})" if self.line else ""
@@ -64,6 +68,9 @@ class FileReport:
 @dataclass
 class ImportResult:
     files: list = field(default_factory=list)
+    # Items imported before from a kind's folder that this import read whole, whose file is
+    # gone: [(kind, slug, what was done)]. Reported; unpublished only when asked.
+    missing: list = field(default_factory=list)
 
     def count(self, action):
         return sum(1 for f in self.files if f.action == action)
@@ -79,7 +86,8 @@ class ImportResult:
     def summary(self):
         parts = [f"{self.count(a)} {a}" for a in ("created", "updated", "unchanged", "conflict", "failed")]
         repaired = sum(1 for f in self.files if f.repairs)
-        return f"{len(self.files)} files: " + ", ".join(parts) + f"; {repaired} with repaired blocks"
+        gone = f"; {len(self.missing)} items whose file is gone" if self.missing else ""
+        return f"{len(self.files)} files: " + ", ".join(parts) + f"; {repaired} with repaired blocks" + gone
 
 
 def find_markdown_files(paths):
@@ -96,16 +104,58 @@ def find_markdown_files(paths):
     return found, missing
 
 
-def import_files(paths, *, dry_run=False, hold=None, overwrite=False, progress=None):
-    """Import Markdown files (see the module docstring). Returns an ImportResult."""
+def kind_of(path, root=None):
+    """The kind a file is, from the nearest folder named for a kind (``notes/``), looking no
+    higher than the folder it was found in (``root``); None when no folder says."""
+    path = Path(path)
+    if root is not None and path.is_relative_to(root):
+        parts = (Path(root).name, *path.relative_to(root).parts[:-1])
+    else:
+        parts = (path.parent.name,)
+    return kinds.from_path(Path(*parts, path.name)) if parts else None
+
+
+def whole_kinds(paths):
+    """{kind: folder} for the kinds whose folders an import of ``paths`` reads whole: a folder
+    named for a kind, or one directly inside a folder given (a checkout of the content repository)."""
+    read = {}
+    for raw in paths:
+        path = Path(raw)
+        if not path.is_dir():
+            continue
+        for folder in (path, *sorted(p for p in path.iterdir() if p.is_dir())):
+            if folder.name in kinds.BY_FOLDER:
+                read.setdefault(kinds.BY_FOLDER[folder.name].key, folder)
+    return read
+
+
+BATCH_BYTES = 16_000_000  # and at most EDITORIAL_IMPORT_BATCH_FILES files per transaction
+
+
+def import_files(
+    paths, *, dry_run=False, hold=None, overwrite=False, kind=None, unpublish_missing=False, progress=None
+):
+    """Import Markdown files (see the module docstring). Returns an ImportResult.
+
+    ``kind``: the kind of files in no folder named for one (default: a book for the book
+    layout, else a note). ``unpublish_missing``: archive public items whose file is gone
+    from a kind's folder this import read whole (otherwise they are only reported).
+    """
     files, missing = find_markdown_files(paths)
+    roots = [Path(p) for p in paths if Path(p).is_dir()]
+    located = []
+    for file in files:
+        root = next((r for r in roots if file.is_relative_to(r)), None)
+        located.append((file, kind_of(file, root) or kind))
     result = ImportResult()
     for name in missing:
         result.files.append(FileReport(name, "failed", "no such file or folder"))
     importer = _Importer(dry_run=dry_run, hold=hold, overwrite=overwrite)
     pool = preparing.worker_pool(len(files))
     with static_site.deferred():  # a static copy, if there is one, is refreshed once at the end
-        _run(importer, files, pool, result, progress)
+        _run(importer, located, pool, result, progress)
+        if not any(f.action == "failed" and f.size == 0 and "no such" in f.message for f in result.files):
+            result.missing = _gone(result, whole_kinds(paths), unpublish=unpublish_missing and not dry_run)
     if connection.vendor == "sqlite" and not dry_run:
         # Many rows may have arrived: SQLite re-reads its planner statistics where they are
         # stale (PostgreSQL's autovacuum does this by itself).
@@ -115,20 +165,58 @@ def import_files(paths, *, dry_run=False, hold=None, overwrite=False, progress=N
 
 
 def _run(importer, files, pool, result, progress):
+    """Save files in batches: one transaction per batch (so SQLite and the full-text index
+    write once per batch, not once per file), a savepoint per file (a bad file rolls back
+    alone). A process killed halfway leaves each batch wholly imported or not at all."""
+    batch = contextlib.ExitStack()
+    size = count = 0
     try:
+        batch.enter_context(transaction.atomic())
         for index, report in enumerate(importer.import_many(files, pool), 1):
             result.files.append(report)
             reset_queries()  # with DEBUG on, a long import would otherwise keep every query in memory
+            count, size = count + 1, size + report.size
+            if count >= settings.EDITORIAL_IMPORT_BATCH_FILES or size >= BATCH_BYTES:
+                batch.close()
+                batch = contextlib.ExitStack()
+                batch.enter_context(transaction.atomic())
+                count = size = 0
             if progress:
                 progress(index, len(files), report)
+    except BaseException:
+        batch.__exit__(*sys.exc_info())
+        raise
+    else:
+        batch.close()
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
 
 
+def _gone(result, read, *, unpublish):
+    """Items of the kinds read whole that were imported from a file no longer there."""
+    from . import workflow
+
+    seen = {f.item for f in result.files if f.item}
+    gone = []
+    for kind, folder in sorted(read.items()):
+        imported = Post.objects.filter(kind=kind, source_file__isnull=False).order_by("slug")
+        for post in imported.only("pk", "kind", "slug", "status", "published_at"):
+            if (kind, post.slug) in seen:
+                continue
+            done = "kept"
+            if unpublish and post.status in Status.public():
+                workflow.apply("archive", post, by=None, comment=f"its file {folder.name}/{post.slug}.md is gone")
+                done = "archived"
+            gone.append((kind, post.slug, done))
+    return gone
+
+
 def import_bytes(name, data, **options):
-    """Import one file given as bytes (an upload); ``name`` is its file name."""
-    return _Importer(**options).import_one(Path(name).stem, data, display=name)
+    """Import one file given as bytes (an upload); ``name`` is its file name or its path in an
+    archive (``notes/x.md``: the folder gives the kind)."""
+    path = PurePosixPath(name)
+    return _Importer(**options).import_one(path.stem, data, display=path.name, kind=kind_of(path))
 
 
 class _Importer:
@@ -144,59 +232,64 @@ class _Importer:
         self.may_change = may_change
         self.max_bytes = settings.EDITORIAL_IMPORT_MAX_BYTES
         self.names = _NameCache()
+        self._digests = None  # {(kind, slug): digest of the file last imported}, read once
 
     def import_many(self, paths, pool=None):
-        """Reports for each path in order; with a pool, files are prepared a few ahead."""
+        """Reports for each (path, kind) in order; with a pool, files are prepared a few ahead."""
         pending = collections.deque()
-        for path in paths:
+        ahead = 1 + 2 * getattr(pool, "_max_workers", 0)
+        for path, kind in paths:
             try:
                 data = path.read_bytes()
             except OSError as exc:
                 pending.append((FileReport(str(path), "failed", f"cannot read: {exc.strerror}"), None))
             else:
-                report, check = self._check(path.stem, data, display=str(path))
+                report, check = self._check(kind, path.stem, data, display=str(path))
                 if check is None:
                     pending.append((report, None))
                 elif pool is None:
                     pending.append((report, (check, preparing.prepare(data, self.max_bytes))))
                 else:
                     pending.append((report, (check, pool.submit(preparing.prepare, data, self.max_bytes))))
-            while pending and (len(pending) > 3 or pool is None):
+            while pending and (len(pending) > ahead or pool is None):
                 yield self._finish(*pending.popleft())
         while pending:
             yield self._finish(*pending.popleft())
 
-    def import_one(self, slug, data, *, display):
-        report, check = self._check(slug, data, display=display)
+    def import_one(self, slug, data, *, display, kind=None):
+        report, check = self._check(kind, slug, data, display=display)
         if check is None:
             return report
         return self._finish(report, (check, preparing.prepare(data, self.max_bytes)))
 
-    def _check(self, slug, data, *, display):
-        """(report, (slug, digest)) for a file to import; check None when it is done already."""
-        report = FileReport(display, "failed", size=len(data))
+    def _check(self, kind, slug, data, *, display):
+        """(report, (kind, slug, digest)) for a file to import; check None when it is done already.
+        ``kind`` None: no folder said; the file's layout will (a book), else the default."""
+        report = FileReport(display, "failed", size=len(data), item=(kind or kinds.DEFAULT, slug))
         try:
             validate_slug_text(slug)
         except Exception:
             report.message = "the file name cannot be a post address (it starts or ends with a space)"
             return report, None
         digest = hashlib.sha256(data).hexdigest()
-        if Post.objects.filter(slug=slug, import_sha256=digest).exists():
-            report.action = "unchanged"
-            return report, None
-        return report, (slug, digest)
+        if self._digests is None:
+            self._digests = {(k, s): d for k, s, d in Post.objects.values_list("kind", "slug", "import_sha256")}
+        for candidate in [kind] if kind else [kinds.DEFAULT, "book"]:
+            if self._digests.get((candidate, slug)) == digest:
+                report.action, report.item = "unchanged", (candidate, slug)
+                return report, None
+        return report, (kind, slug, digest, data)
 
     def _finish(self, report, work):
         if work is None:
             return report
-        (slug, digest), prepared = work
+        (kind, slug, digest, data), prepared = work
         if not isinstance(prepared, preparing.Prepared):
             try:
                 prepared = prepared.result()  # a future from the worker
             except Exception as exc:  # the worker died: report this file, go on with the rest
                 report.message = f"could not be read: {exc}"
                 return report
-        display = report.path
         if prepared.error:
             report.message, report.line = prepared.error, prepared.error_line
             return report
@@ -208,10 +301,13 @@ class _Importer:
             return report
         report.notes = document.notes + values.pop("_notes")
         report.repairs = prepared.repairs
+        if kind is None:
+            kind = "book" if str(document.meta.get("layout", "")).startswith("book") else kinds.DEFAULT
+        report.item = (kind, slug)
         try:
             with transaction.atomic(), override("zh-hans"), reversion.create_revision():
-                reversion.set_comment(f"Imported from {display}")
-                self._upsert(slug, document, values, prepared, digest, report)
+                reversion.set_comment(f"Imported from {kinds.get(kind).folder}/{slug}.md")
+                self._upsert(kind, slug, document, values, prepared, (digest, data), report)
                 if self.dry_run:
                     transaction.set_rollback(True)
                     self.names.clear()
@@ -220,8 +316,9 @@ class _Importer:
             report.action, report.message = "failed", f"could not be saved: {exc}"
         return report
 
-    def _upsert(self, slug, document, values, prepared, digest, report):
-        post = Post.objects.filter(slug=slug).first()
+    def _upsert(self, kind, slug, document, values, prepared, file, report):
+        digest, data = file
+        post = Post.objects.filter(kind=kind, slug=slug).first()
         meta = document.meta
         if post is not None and post.import_sha256 == digest:
             report.action = "unchanged"
@@ -243,7 +340,7 @@ class _Importer:
         created = post is None
         previous = {} if created else dict(post.front_matter)
         if created:
-            post = Post(slug=slug, author=self.author)
+            post = Post(kind=kind, slug=slug, author=self.author)
 
         for key, attr in TEXT_FIELDS.items():
             # An empty translation is NULL, so the English page falls back to Chinese.
@@ -270,6 +367,7 @@ class _Importer:
             },
         }
         post.import_sha256 = digest
+        post.source_file = zlib.compress(data, 6)
         post.imported_at = timezone.now()
         # Resolve glossary terms first, so the rendered HTML is stored once, already linked.
         found = glossary_sync.plan(

@@ -13,12 +13,11 @@ from django.utils.http import urlencode
 from django.utils.translation import override
 from taggit.models import Tag
 
-from . import caching
+from . import caching, kinds
 from .models import Entity, Post
 from .slugs import pinyin_slug
 from .sources import source_index
 
-CONTENT_KINDS = ("notes", "posts", "books", "clippings")
 ENTITY_SECTIONS = {
     "people": Entity.Kind.PERSON,
     "companies-orgs": Entity.Kind.ORGANISATION,
@@ -33,26 +32,28 @@ def _to(name, query=None, **kwargs):
     return HttpResponsePermanentRedirect(url + (f"?{urlencode(query)}" if query else ""))
 
 
-def _post(slug):
-    post = Post.objects.public().filter(slug=slug).only("slug").first()
+def _post(kind, slug):
+    post = Post.objects.public().filter(kind=kind, slug=slug).only("kind", "slug").first()
     if post is None:
-        raise Http404("No such post.")
-    return _to("editorial:post-detail", slug=post.slug)
+        raise Http404("No such item.")
+    with override("zh-hans"):
+        return HttpResponsePermanentRedirect(post.get_absolute_url())
 
 
-def content_post(request, kind, stem):
-    """/content/notes/<stem>/ (today's URLs) and the other content kinds."""
-    return _post(stem)
+def content_post(request, folder, stem):
+    """/content/notes/<stem>/ (today's URLs), /content/posts|clippings|books/<stem>/: that kind's item."""
+    return _post(kinds.BY_FOLDER[folder].key, stem)
 
 
-def early_post(request, kind, stem):
+def early_post(request, folder, stem):
     """/notes/<stem>/, /posts/<stem>/, /books/<stem>/ (before 2026-02-28), and
     /notes/<videoId>-<english-slug>/ or /notes/<videoId>---/ (before 2025-12-11)."""
-    if Post.objects.public().filter(slug=stem).exists() or kind != "notes":
-        return _post(stem)
+    kind = kinds.BY_FOLDER[folder].key
+    if Post.objects.public().filter(kind=kind, slug=stem).exists() or kind != "note":
+        return _post(kind, stem)
     if len(stem) > 11 and stem[11] == "-":
-        return _post(stem[:11])
-    raise Http404("No such post.")
+        return _post(kind, stem[:11])
+    raise Http404("No such item.")
 
 
 def tag(request, slug):
@@ -84,19 +85,19 @@ def entity(request, section, slug):
 
 
 def reader_source(request, digest):
-    """/reader/<sha256 of "content/<kind>/<stem>.md">.md: the post's Markdown source."""
-    slug = _reader_index().get(digest)
-    if slug is None:
+    """/reader/<sha256 of "content/<kind folder>/<stem>.md">.md: that item's Markdown file."""
+    item = _reader_index().get(digest)
+    if item is None:
         raise Http404("No such file.")
-    return _to("editorial:post-source", slug=slug)
+    kind, slug = item
+    return _to("editorial:post-source", kind=kind, slug=slug)
 
 
 def _reader_index():
     def build():
         return {
-            hashlib.sha256(f"content/{kind}/{slug}.md".encode()).hexdigest(): slug
-            for slug in Post.objects.public().values_list("slug", flat=True)
-            for kind in CONTENT_KINDS
+            hashlib.sha256(f"content/{kinds.get(kind).folder}/{slug}.md".encode()).hexdigest(): (kind, slug)
+            for kind, slug in Post.objects.public().values_list("kind", "slug")
         }
 
     return caching.per_generation("reader-index", build)
@@ -107,8 +108,8 @@ def home_page(request, number):
 
 
 urlpatterns = [
-    re_path(r"^content/(?P<kind>notes|posts|books|clippings)/(?P<stem>[^/]+)/$", content_post),
-    re_path(r"^(?P<kind>notes|posts|books)/(?P<stem>[^/]+)/$", early_post),
+    re_path(rf"^content/(?P<folder>{kinds.segment_regex()})/(?P<stem>[^/]+)/$", content_post),
+    re_path(r"^(?P<folder>notes|posts|books)/(?P<stem>[^/]+)/$", early_post),
     path("tags/<str:slug>/", tag),
     path("speakers/<str:slug>/", speaker),
     re_path(r"^(?P<section>people|companies-orgs|products-models|media-books)/(?P<slug>[^/]+)/$", entity),

@@ -104,7 +104,9 @@ def sanitize(html):
 _SPEAKER_CHANGE = re.compile(r"^(>>)", re.MULTILINE)
 # "[Speaker 1]: 大家好…" is a transcript line, but Markdown reads "[label]: target" as a link
 # definition and drops the line. Only a target that looks like an address stays a definition.
-_FALSE_LINK_DEFINITION = re.compile(r"^([ ]{0,3})\[(?=[^\]\n]*\]:[ \t]*(?!<|[A-Za-z][\w+.-]*:|/|#|www\.)\S)", re.MULTILINE)
+_FALSE_LINK_DEFINITION = re.compile(
+    r"^([ ]{0,3})\[(?=[^\]\n]*\]:[ \t]*(?!<|[A-Za-z][\w+.-]*:|/|#|www\.)\S)", re.MULTILINE
+)
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 
 

@@ -4,7 +4,7 @@ from .models import GlossaryEntry, Post
 
 
 class PostSitemap(Sitemap):
-    """Listed posts, in Chinese and, where it exists, English."""
+    """Listed items of every kind, in Chinese and, where it exists, English."""
 
     i18n = True
     alternates = True
@@ -12,7 +12,7 @@ class PostSitemap(Sitemap):
     changefreq = "monthly"
 
     def items(self):
-        return Post.objects.listed().order_by("pk").only("slug", "title_en", "updated_at")
+        return Post.objects.listed().order_by("pk").only("kind", "slug", "title_en", "updated_at")
 
     def lastmod(self, post):
         return post.updated_at

@@ -63,6 +63,7 @@ class SeriesMember:
     """What a post page's series list shows of another post: enough for a link, no query."""
 
     pk: int
+    kind: str
     slug: str
     title_zh_hans: str
     title_en: str | None
@@ -72,7 +73,7 @@ class SeriesMember:
         return (get_language() == "en" and self.title_en) or self.title_zh_hans
 
     def get_absolute_url(self):
-        return reverse("editorial:post-detail", kwargs={"slug": self.slug})
+        return reverse("editorial:post-detail", kwargs={"kind": self.kind, "slug": self.slug})
 
 
 def series_index():
@@ -85,7 +86,7 @@ def _build_series():
         Post.objects.listed()
         .exclude(series="")
         .order_by("series_order", "date", "slug")
-        .values_list("pk", "slug", "title_zh_hans", "title_en", "series")
+        .values_list("pk", "kind", "slug", "title_zh_hans", "title_en", "series")
     )
     by_name = {}
     for *member, name in rows:

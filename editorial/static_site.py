@@ -2,7 +2,7 @@
 
 ``build(outdir)`` renders the site through its own views and middleware (so every file is
 byte for byte what the live site answers) by walking it from its entry points and every
-public post, following each page's links. ``refresh_post(outdir, slug)`` rewrites only
+public post, following each page's links. ``refresh_post(outdir, kind, slug)`` rewrites only
 what one post touches, the post itself, the pages it links to (and linked to before)
 and the site's lists, feeds and sitemap, so publishing or fixing a post reaches a static
 host in a moment. With ``EDITORIAL_STATIC_DIR`` set, every post saved in the CMS is
@@ -35,6 +35,8 @@ from django.db import close_old_connections, connections, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+
+from . import kinds
 
 logger = logging.getLogger(__name__)
 
@@ -169,17 +171,18 @@ def entry_points():
                 reverse("editorial:tag-list"),
                 reverse("editorial:source-list"),
                 reverse("editorial:glossary-list"),
+                *(reverse("editorial:kind-list", kwargs={"kind": kind.key}) for kind in kinds.KINDS),
             ]
     return paths
 
 
-def post_paths(slug):
+def post_paths(kind, slug):
     paths = []
     for language in LANGUAGES:
         with translation.override(language):
             paths += [
-                reverse("editorial:post-detail", kwargs={"slug": slug}),
-                reverse("editorial:post-source", kwargs={"slug": slug}),
+                reverse("editorial:post-detail", kwargs={"kind": kind, "slug": slug}),
+                reverse("editorial:post-source", kwargs={"kind": kind, "slug": slug}),
             ]
     return paths
 
@@ -206,8 +209,8 @@ def build(outdir, *, workers=None, progress=None):
     shutil.rmtree(outdir / STATE, ignore_errors=True)  # after a full build, refreshes start afresh
     before = {p for p in outdir.rglob("*") if p.is_file() and p.relative_to(outdir).parts[0] != "static"}
     batch = entry_points()
-    for slug in Post.objects.public().values_list("slug", flat=True):  # unlisted ones too
-        batch += post_paths(slug)
+    for kind, slug in Post.objects.public().values_list("kind", "slug"):  # unlisted ones too
+        batch += post_paths(kind, slug)
     seen, written = set(batch), set()
     with _pool(workers) as render_all:
         while batch:
@@ -305,7 +308,7 @@ def _copy_static(outdir, manifest):
                 shutil.copy2(storage.path(path), destination)
 
 
-def refresh_post(outdir, slug):
+def refresh_post(outdir, kind, slug):
     """Rewrite what one post touches, the post itself first.
 
     First the post (or its removal, if it is no longer public), the home pages and feeds:
@@ -317,7 +320,7 @@ def refresh_post(outdir, slug):
     started = time.perf_counter()
     report = Report()
     renderer = _Renderer()
-    own = post_paths(slug)
+    own = post_paths(kind, slug)
     neighbours = set()
     for path in own:
         old = file_for(outdir, path)
@@ -334,8 +337,8 @@ def refresh_post(outdir, slug):
     for path in lists:  # the directories and the sitemap (which alone takes a second or so)
         if path not in first:
             _refresh(outdir, renderer, path, report)
-    signature_file = Path(outdir) / STATE / hashlib.sha256(slug.encode()).hexdigest()
-    signature = _signature(slug)
+    signature_file = Path(outdir) / STATE / hashlib.sha256(f"{kind}/{slug}".encode()).hexdigest()
+    signature = _signature(kind, slug)
     if not signature_file.exists() or signature_file.read_text() != signature:
         for path in sorted(neighbours - set(own) - set(lists)):
             _refresh(outdir, renderer, path, report)
@@ -358,11 +361,11 @@ def _refresh(outdir, renderer, path, report):
     return None
 
 
-def _signature(slug):
+def _signature(kind, slug):
     """What other pages show of a post (its card, where it is listed, what it links), hashed."""
     from .models import Post
 
-    post = Post.objects.public().filter(slug=slug).first()
+    post = Post.objects.public().filter(kind=kind, slug=slug).first()
     if post is None:
         return "gone"
     shown = [
@@ -386,18 +389,19 @@ def post_saved(sender, instance, raw=False, **kwargs):
         return
     deferred = getattr(_pending, "slugs", None)
     if deferred is not None:
-        deferred.add(instance.slug)
+        deferred.add((instance.kind, instance.slug))
         return
-    transaction.on_commit(lambda: _refresh_logged(outdir, instance.slug))
+    item = (instance.kind, instance.slug)
+    transaction.on_commit(lambda: _refresh_logged(outdir, item))
 
 
-def _refresh_logged(outdir, slug):
+def _refresh_logged(outdir, item):
     try:
-        report = refresh_post(outdir, slug)
+        report = refresh_post(outdir, *item)
     except Exception:
-        logger.exception("static copy: could not refresh %s", slug)
+        logger.exception("static copy: could not refresh %s/%s", *item)
     else:
-        logger.info("static copy: refreshed %s: %s", slug, report)
+        logger.info("static copy: refreshed %s/%s: %s", *item, report)
 
 
 @contextmanager
@@ -416,5 +420,5 @@ def deferred(limit=20):
         # In this process: an upload runs inside a web worker, which must not fork.
         logger.info("static copy: %s", build(outdir, workers=1))
     else:
-        for slug in sorted(slugs):
-            _refresh_logged(outdir, slug)
+        for item in sorted(slugs):
+            _refresh_logged(outdir, item)

@@ -63,7 +63,7 @@ def _import_zip(upload, limit, **options):
             except (zipfile.BadZipFile, OSError, RuntimeError) as exc:
                 reports.append(FileReport(display, "failed", f"cannot be read from the archive: {exc}"))
                 continue
-            report = import_bytes(PurePosixPath(member.filename).name, data, **options)
+            report = import_bytes(member.filename, data, **options)
             report.path = display
             reports.append(report)
     return reports

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import feeds, views
+from . import feeds, kinds, views
 from .models import Entity
 
 
@@ -25,6 +25,7 @@ class EntityKindConverter:
 
 
 register_converter(EntityKindConverter, "entity_kind")
+register_converter(kinds.KindConverter, "item_kind")
 
 app_name = "editorial"
 
@@ -33,8 +34,11 @@ urlpatterns = [
     path("", views.PostListView.as_view(), name="post-list"),
     path("page/<int:page>/", views.PostListView.as_view(), name="post-list"),
     path("feed/", feeds.PostFeed(), name="feed"),
-    path("posts/<str:slug>/", views.PostDetailView.as_view(), name="post-detail"),
-    path("posts/<str:slug>/source.md", views.post_source, name="post-source"),
+    # Each kind of item (kinds.py): /zh/notes/, /zh/notes/<slug>/, and the same for posts, clippings, books.
+    path("<item_kind:kind>/", views.KindListView.as_view(), name="kind-list"),
+    path("<item_kind:kind>/page/<int:page>/", views.KindListView.as_view(), name="kind-list"),
+    path("<item_kind:kind>/<str:slug>/", views.PostDetailView.as_view(), name="post-detail"),
+    path("<item_kind:kind>/<str:slug>/source.md", views.post_source, name="post-source"),
     path("search/", views.search_view, name="search"),
     path("tags/", views.TagListView.as_view(), name="tag-list"),
     path("tags/<str:slug>/", views.TagDetailView.as_view(), name="tag-detail"),
@@ -44,7 +48,7 @@ urlpatterns = [
     path("sources/", views.SourceListView.as_view(), name="source-list"),
     path("sources/<str:slug>/", views.SourceDetailView.as_view(), name="source-detail"),
     path("sources/<str:slug>/page/<int:page>/", views.SourceDetailView.as_view(), name="source-detail"),
-    path("posts/<str:slug>/preview/", views.PostPreviewView.as_view(), name="post-preview"),
+    path("<item_kind:kind>/<str:slug>/preview/", views.PostPreviewView.as_view(), name="post-preview"),
     path("preview/<str:token>/", views.shared_preview, name="post-share"),
     path("glossary/", views.GlossaryListView.as_view(), name="glossary-list"),
     path("glossary/page/<int:page>/", views.GlossaryListView.as_view(), name="glossary-list"),

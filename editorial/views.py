@@ -19,8 +19,8 @@ from django.utils.translation import get_language, get_language_from_request, ov
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
-from . import caching, search
-from .exporters import post_markdown, posts_for_export
+from . import caching, kinds, search
+from .exporters import item_file, posts_for_export
 from .glossary import normalize
 from .models import Entity, GlossaryAlias, GlossaryEntry, Post, PreviewLink, TaggedPost
 from .sources import names_in, series_index, series_slug, source_index
@@ -33,12 +33,24 @@ def language_root(request):
 
 
 class PostListView(ListView):
-    """The home page: public, listed posts, newest first, 30 a page as on the old site."""
+    """The home page: public, listed items of every kind, newest first, 30 a page as on the old site."""
 
     paginate_by = 30
 
     def get_queryset(self):
         return Post.objects.listed().cards()
+
+
+class KindListView(PostListView):
+    """One kind's list: /zh/notes/, /zh/books/ …"""
+
+    template_name = "editorial/kind_list.html"
+
+    def get_queryset(self):
+        return super().get_queryset().filter(kind=self.kwargs["kind"])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(kind=kinds.get(self.kwargs["kind"]), **kwargs)
 
 
 READING_MODES = ("zh", "original", "both")
@@ -60,7 +72,7 @@ def html_for_mode(body_html, mode):
 
 class PostDetailView(DetailView):
     def get_queryset(self):
-        return Post.objects.public()
+        return Post.objects.public().filter(kind=self.kwargs["kind"])
 
     def render_to_response(self, context, **kwargs):
         response = super().render_to_response(context, **kwargs)
@@ -121,7 +133,9 @@ class PostPreviewView(PermissionRequiredMixin, DetailView):
 
     permission_required = "editorial.view_post"
     template_name = "editorial/post_detail.html"
-    queryset = Post.objects.all()
+
+    def get_queryset(self):
+        return Post.objects.filter(kind=self.kwargs["kind"])
 
     def get_login_url(self):
         return reverse("admin:login")
@@ -271,10 +285,11 @@ class SourceDetailView(ListView):
         return super().get_context_data(source=self.source, **kwargs)
 
 
-def post_source(request, slug):
-    """The post's Markdown file, as the export writes it (copy and download on the post page)."""
-    post = get_object_or_404(posts_for_export().filter(pk__in=Post.objects.public().values("pk")), slug=slug)
-    response = HttpResponse(post_markdown(post), content_type="text/markdown; charset=utf-8")
+def post_source(request, kind, slug):
+    """The item's Markdown file: the imported bytes, or the export of its edits (exporters.item_file)."""
+    public = Post.objects.public().filter(kind=kind)
+    post = get_object_or_404(posts_for_export().filter(pk__in=public.values("pk")), kind=kind, slug=slug)
+    response = HttpResponse(item_file(post), content_type="text/markdown; charset=utf-8")
     if request.GET.get("download"):
         response["Content-Disposition"] = content_disposition_header(True, f"{post.slug}.md")
     return response
@@ -311,6 +326,8 @@ def search_view(request):
                 candidates = candidates.filter(**{field: params[field]})
         if params.get("tag"):
             candidates = candidates.filter(tagged_items__tag__slug=params["tag"])
+        if params.get("kind") in kinds.BY_KEY:
+            candidates = candidates.filter(kind=params["kind"])
         ids = [pk for pk, _score in search.ranked_ids(query, among=candidates)]
         page = Paginator(ids, SEARCH_PAGE_SIZE).get_page(params.get("page"))
         posts = Post.objects.in_bulk(list(page.object_list))
@@ -324,6 +341,7 @@ def search_view(request):
         "categories": categories,
         "tags": sorted(tag_pages().values(), key=lambda tag: tag.name),
         "params": params,
+        "kinds": kinds.KINDS,
     }
     return TemplateResponse(request, "editorial/search_results.html", context)
 

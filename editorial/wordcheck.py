@@ -69,5 +69,7 @@ def compare(body, rendered_html):
     wanted, shown = source_words(body), reader_words(rendered_html)
     if wanted == shown:
         return Comparison(True)
-    index = next((i for i, (a, b) in enumerate(zip(wanted, shown, strict=False)) if a != b), min(len(wanted), len(shown)))
+    index = next(
+        (i for i, (a, b) in enumerate(zip(wanted, shown, strict=False)) if a != b), min(len(wanted), len(shown))
+    )
     return Comparison(False, index, " ".join(wanted[index : index + 8]), " ".join(shown[index : index + 8]))

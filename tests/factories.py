@@ -49,6 +49,7 @@ def post_form_data(post, **changes):
     """What the admin's post form submits for ``post`` unchanged, with ``changes`` applied."""
     when = timezone.localtime(post.published_at) if post.published_at else None
     data = {
+        "kind": post.kind,
         "title_zh_hans": post.title_zh_hans,
         "title_en": post.title_en or "",
         "slug": post.slug,

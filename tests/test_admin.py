@@ -46,6 +46,7 @@ def test_add_a_post_with_a_chinese_title_only(editor):
     html = response.content.decode()
     assert 'name="title_zh_hans"' in html and 'name="title_en"' in html
     data = {
+        "kind": "post",
         "title_zh_hans": "新的文章",
         "title_en": "",
         "slug": "",
@@ -70,6 +71,7 @@ def test_change_a_posts_english_side(editor):
     url = reverse("admin:editorial_post_change", args=[post.pk])
     assert editor.get(url).status_code == 200
     data = {
+        "kind": "post",
         "title_zh_hans": "中文",
         "title_en": "English",
         "slug": post.slug,

@@ -73,6 +73,7 @@ def test_an_import_killed_halfway_leaves_every_post_fully_old_or_fully_new(tmp_p
         "DATABASE_URL": database_url(),
         "CACHE_URL": "dummy://",
         "DJANGO_SETTINGS_MODULE": "cms.settings",
+        "EDITORIAL_IMPORT_BATCH_FILES": "3",  # several transactions, so the kill lands between two
     }
     manage = Path(settings.BASE_DIR) / "manage.py"
     importer = subprocess.Popen(

@@ -187,6 +187,7 @@ def test_payload_through_the_admin_never_runs(admin, n, payload):
     assert admin.post(reverse("admin:editorial_entity_add"), entity).status_code == 302
     body = f"**主持人:** {value('正文')}\n\n**术语{n}号**（Term{n}: {one_line(value('定义'))}）\n\n{payload}\n"
     data = {
+        "kind": "post",
         "title_zh_hans": value("标题"),
         "title_en": value("英文标题"),
         "slug": "",

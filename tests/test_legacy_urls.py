@@ -29,33 +29,47 @@ def redirects(client, path, to):
 
 @pytest.mark.parametrize("stem", STEMS)
 def test_post_urls_of_every_era(client, stem):
-    post = PostFactory(published=True, slug=stem)
-    new = post.get_absolute_url()
-    for kind in ("notes", "posts", "books", "clippings"):
-        redirects(client, f"/content/{kind}/{quote(stem)}/", new)
-    redirects(client, f"/notes/{quote(stem)}/", new)
-    redirects(client, f"/posts/{quote(stem)}/", new)
+    items = {kind: PostFactory(published=True, kind=kind, slug=stem) for kind in ("note", "post", "clipping", "book")}
+    for kind, folder in (("note", "notes"), ("post", "posts"), ("clipping", "clippings"), ("book", "books")):
+        redirects(client, f"/content/{folder}/{quote(stem)}/", items[kind].get_absolute_url())
+    redirects(client, f"/notes/{quote(stem)}/", items["note"].get_absolute_url())
+    redirects(client, f"/posts/{quote(stem)}/", items["post"].get_absolute_url())
+    redirects(client, f"/books/{quote(stem)}/", items["book"].get_absolute_url())
+
+
+def test_a_stem_of_two_kinds_is_two_items_each_at_its_own_address(client):
+    note = PostFactory(published=True, kind="note", slug="-h3u1KJAduk", title_zh_hans="笔记")
+    post = PostFactory(published=True, kind="post", slug="-h3u1KJAduk", title_zh_hans="文章")
+    assert note.get_absolute_url() == "/zh/notes/-h3u1KJAduk/"
+    assert post.get_absolute_url() == "/zh/posts/-h3u1KJAduk/"
+    redirects(client, "/content/notes/-h3u1KJAduk/", "/zh/notes/-h3u1KJAduk/")
+    redirects(client, "/content/posts/-h3u1KJAduk/", "/zh/posts/-h3u1KJAduk/")
+    assert "笔记" in client.get("/zh/notes/-h3u1KJAduk/").text
+    assert "文章" in client.get("/zh/posts/-h3u1KJAduk/").text
+    # a book with that name does not exist: its old address goes nowhere
+    assert client.get("/content/books/-h3u1KJAduk/").status_code == 404
+    assert client.get("/books/-h3u1KJAduk/").status_code == 404
 
 
 def test_case_matters_and_hidden_posts_stay_hidden(client):
-    PostFactory(published=True, slug="AbC")
-    PostFactory(slug="draft-stem")
+    PostFactory(published=True, kind="note", slug="AbC")
+    PostFactory(kind="note", slug="draft-stem")
     assert client.get("/content/notes/abc/").status_code == 404
     assert client.get("/content/notes/draft-stem/").status_code == 404
 
 
 def test_pre_december_2025_video_id_stems(client):
-    PostFactory(published=True, slug="-5Weeox0Xus")
-    redirects(client, "/notes/-5Weeox0Xus-stan-druckenmiller-on-markets/", "/zh/posts/-5Weeox0Xus/")
-    redirects(client, "/notes/-5Weeox0Xus---/", "/zh/posts/-5Weeox0Xus/")
+    PostFactory(published=True, kind="note", slug="-5Weeox0Xus")
+    redirects(client, "/notes/-5Weeox0Xus-stan-druckenmiller-on-markets/", "/zh/notes/-5Weeox0Xus/")
+    redirects(client, "/notes/-5Weeox0Xus---/", "/zh/notes/-5Weeox0Xus/")
 
 
 def test_real_corpus_stems_redirect(client, corpus):
     stems = sorted(p.stem for p in (corpus / "notes").glob("*.md"))[:25]
     for stem in stems:
-        PostFactory(published=True, slug=stem)
+        PostFactory(published=True, kind="note", slug=stem)
     for stem in stems:
-        redirects(client, f"/content/notes/{quote(stem)}/", f"/zh/posts/{quote(stem)}/")
+        redirects(client, f"/content/notes/{quote(stem)}/", f"/zh/notes/{quote(stem)}/")
 
 
 @override_settings(EDITORIAL_TAG_PAGE_MIN_POSTS=1)
@@ -81,7 +95,11 @@ def test_retired_pages_redirect_to_their_nearest_home(client):
 
 
 def test_reader_markdown_export_url(client):
-    PostFactory(published=True, slug="-5Weeox0Xus")
-    digest = hashlib.sha256(b"content/notes/-5Weeox0Xus.md").hexdigest()
-    redirects(client, f"/reader/{digest}.md", "/zh/posts/-5Weeox0Xus/source.md")
+    PostFactory(published=True, kind="note", slug="-5Weeox0Xus")
+    PostFactory(published=True, kind="post", slug="-5Weeox0Xus")
+    for folder in ("notes", "posts"):
+        digest = hashlib.sha256(f"content/{folder}/-5Weeox0Xus.md".encode()).hexdigest()
+        redirects(client, f"/reader/{digest}.md", f"/zh/{folder}/-5Weeox0Xus/source.md")
+    books = hashlib.sha256(b"content/books/-5Weeox0Xus.md").hexdigest()
+    assert client.get(f"/reader/{books}.md").status_code == 404
     assert client.get(f"/reader/{'0' * 64}.md").status_code == 404

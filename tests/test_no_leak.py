@@ -72,7 +72,7 @@ def public_urls(public, person):
                 reverse("editorial:tag-feed", kwargs={"slug": "shared-tag"}),
                 reverse("editorial:source-list"),
                 reverse("editorial:source-detail", kwargs={"slug": "shared-channel"}),
-                reverse("editorial:post-source", kwargs={"slug": public.slug}),
+                reverse("editorial:post-source", kwargs={"kind": public.kind, "slug": public.slug}),
                 reverse("editorial:search") + "?q=隐藏术语",
                 reverse("editorial:search") + "?q=共享术语",
                 reverse("editorial:search") + "?q=Shared+Channel",

@@ -40,7 +40,7 @@ def test_editors_and_previews_are_never_served_from_the_cache(client, admin_clie
     post = PostFactory(published=True, slug="p")
     client.get(post.get_absolute_url())
     assert "X-Page-Cache" not in admin_client.get(post.get_absolute_url())
-    preview = admin_client.get(reverse("editorial:post-preview", kwargs={"slug": "p"}))
+    preview = admin_client.get(reverse("editorial:post-preview", kwargs={"kind": "post", "slug": "p"}))
     assert "X-Page-Cache" not in preview
 
 

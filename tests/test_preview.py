@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def preview_url(post):
-    return reverse("editorial:post-preview", kwargs={"slug": post.slug})
+    return reverse("editorial:post-preview", kwargs={"kind": post.kind, "slug": post.slug})
 
 
 def assert_preview_headers(response):

@@ -110,7 +110,7 @@ def test_outline_reading_time_and_markdown_source(client):
     html = client.get(post.get_absolute_url()).content.decode()
     assert "<details open>" in html and 'href="#第一章"' in html
     assert "about 3 minutes" in html or "约 3 分钟" in html
-    source = client.get(reverse("editorial:post-source", kwargs={"slug": "long"}), {"download": "1"})
+    source = client.get(reverse("editorial:post-source", kwargs={"kind": "post", "slug": "long"}), {"download": "1"})
     assert source["Content-Type"] == "text/markdown; charset=utf-8"
     assert 'attachment; filename="long.md"' in source["Content-Disposition"]
     assert source.content.decode().startswith("---\n") and "### 第一章" in source.content.decode()

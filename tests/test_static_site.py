@@ -88,16 +88,16 @@ def test_a_body_fix_rewrites_the_post_and_lists_but_leaves_its_neighbours(tmp_pa
     public, _ = site
     public.entity_links.create(entity=Entity.objects.create(kind=Entity.Kind.PERSON, name="Lex"), position=0)
     static_site.build(tmp_path, workers=1)
-    static_site.refresh_post(tmp_path, public.slug)  # the first refresh after a build does everything
+    static_site.refresh_post(tmp_path, public.kind, public.slug)  # the first refresh after a build does everything
     public.body_zh_hans += "\n\n补充一句。"
     public.save()
-    fix = static_site.refresh_post(tmp_path, public.slug)
+    fix = static_site.refresh_post(tmp_path, public.kind, public.slug)
     assert "补充一句" in (tmp_path / "zh/posts/public-post/index.html").read_text()
-    own_and_lists = len(static_site.post_paths(public.slug)) + len(static_site.entry_points())
+    own_and_lists = len(static_site.post_paths(public.kind, public.slug)) + len(static_site.entry_points())
     assert fix.rendered == own_and_lists  # tag, source, entity and glossary pages untouched
     public.title_zh_hans = "改过标题的文章"
     public.save()
-    retitled = static_site.refresh_post(tmp_path, public.slug)
+    retitled = static_site.refresh_post(tmp_path, public.kind, public.slug)
     assert retitled.rendered > own_and_lists
     for page in ("zh/tags/llm/index.html", "zh/people/lex/index.html", "zh/sources/lex-fridman/index.html"):
         assert "改过标题的文章" in (tmp_path / page).read_text(), page

@@ -76,7 +76,7 @@ def test_odd_slugs_resolve(client):
         "The_Last_Bastion_of_Humanity:_Can_Emotions_Compete_with_AI?",
         "AI Vibe Coding 社区讨论会纪要0705",
     ):
-        url = reverse("editorial:post-detail", kwargs={"slug": post_slug})
+        url = reverse("editorial:post-detail", kwargs={"kind": "post", "slug": post_slug})
         assert client.get(url).status_code == 200, url
 
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from .. import rendering
+from .. import kinds, rendering
 from ..slugs import unique_slug
 
 
@@ -25,7 +25,17 @@ class Status(models.TextChoices):
         return (cls.PUBLISHED, cls.EVERGREEN)
 
 
-CARD_FIELDS = ["slug", "title_zh_hans", "title_en", "summary_zh_hans", "summary_en", "date", "published_at", "speaker"]
+CARD_FIELDS = [
+    "kind",
+    "slug",
+    "title_zh_hans",
+    "title_en",
+    "summary_zh_hans",
+    "summary_en",
+    "date",
+    "published_at",
+    "speaker",
+]
 
 
 class PostQuerySet(models.QuerySet):
@@ -77,12 +87,19 @@ class Post(models.Model):
     toc = models.JSONField(_("chapters"), default=list, blank=True, editable=False)
     reading_minutes = models.PositiveIntegerField(_("reading time (minutes)"), default=0, editable=False)
 
+    kind = models.CharField(
+        _("kind"),
+        max_length=20,
+        choices=kinds.CHOICES,
+        default=kinds.WRITTEN_HERE,
+        help_text=_("Note, post, clipping or book note: each has its own addresses and list."),
+    )
     slug = models.CharField(
         _("slug"),
         max_length=255,
         blank=True,
         validators=[validate_slug_text],
-        help_text=_("The post's address. Left empty, it is made from the title. Never changes once published."),
+        help_text=_("The item's address within its kind. Left empty, it is made from the title."),
     )
     date = models.DateField(_("date"), null=True, blank=True, help_text=_("The date of the talk or article."))
     source_url = models.CharField(_("source URL"), max_length=500, blank=True)
@@ -125,6 +142,9 @@ class Post(models.Model):
     version = models.PositiveIntegerField(_("version"), default=0, editable=False)
     front_matter = models.JSONField(_("other front matter"), default=dict, blank=True, editable=False)
     import_sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    # The file as it was last imported, byte for byte (zlib-compressed): an item nobody edited
+    # exports as these bytes, an edited one as the smallest change to them (exporters.py).
+    source_file = models.BinaryField(_("imported file"), null=True, blank=True, editable=False)
     imported_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = PostQuerySet.as_manager()
@@ -139,7 +159,7 @@ class Post(models.Model):
             ("publish_post", _("Can publish, archive and mark posts evergreen")),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["slug"], name="post_slug_unique"),
+            models.UniqueConstraint(fields=["kind", "slug"], name="post_kind_slug_unique"),
             models.CheckConstraint(
                 condition=~Q(status__in=Status.public()) | Q(published_at__isnull=False),
                 name="post_public_needs_published_at",
@@ -160,7 +180,9 @@ class Post(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = unique_slug(Post, self.title_zh_hans or self.title_en or self.title, fallback="post")
+            self.slug = unique_slug(
+                Post, self.title_zh_hans or self.title_en or self.title, fallback=self.kind, scope={"kind": self.kind}
+            )
         changed = self.render_bodies()
         self.version = (self.version or 0) + 1
         if kwargs.get("update_fields") is not None:
@@ -168,7 +190,23 @@ class Post(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("editorial:post-detail", kwargs={"slug": self.slug})
+        return reverse("editorial:post-detail", kwargs={"kind": self.kind, "slug": self.slug})
+
+    @property
+    def kind_info(self):
+        return kinds.get(self.kind)
+
+    @property
+    def details(self):
+        """What the item's kind shows of its front matter: [(label, value)] (a book's author…)."""
+        extra = (self.front_matter or {}).get("extra") or {}
+        return [(label, extra[key]) for key, label in self.kind_info.details if extra.get(key) not in (None, "")]
+
+    @property
+    def cover_link(self):
+        extra = (self.front_matter or {}).get("extra") or {}
+        url = next((str(extra[k]) for k in kinds.COVER_KEYS if extra.get(k)), "")
+        return url if url.lower().startswith(("https://", "http://")) else ""
 
     @property
     def is_public(self):

@@ -6,6 +6,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from editorial import kinds
 from editorial.importers import import_files
 
 
@@ -22,6 +23,17 @@ class Command(BaseCommand):
             help="import new posts as drafts, or straight into the review queue, instead of public",
         )
         parser.add_argument(
+            "--kind",
+            choices=list(kinds.BY_KEY),
+            help="the kind of files in no folder named for a kind (notes/, posts/, clippings/, books/); "
+            "default: a book for the book layout, else a note",
+        )
+        parser.add_argument(
+            "--unpublish-missing",
+            action="store_true",
+            help="archive public items whose file is gone from a kind's folder read whole (normally only reported)",
+        )
+        parser.add_argument(
             "--overwrite",
             action="store_true",
             help="replace posts changed in the CMS since their last import (normally refused)",
@@ -32,7 +44,7 @@ class Command(BaseCommand):
         argv = argv[:2] + [f"./{a}" if a.startswith("-") and os.path.exists(a) else a for a in argv[2:]]
         super().run_from_argv(argv)
 
-    def handle(self, *args, paths, dry_run, hold, overwrite, verbosity, **options):
+    def handle(self, *args, paths, dry_run, hold, overwrite, kind, unpublish_missing, verbosity, **options):
         started = time.perf_counter()
         total_bytes = 0
 
@@ -50,13 +62,27 @@ class Command(BaseCommand):
             elif verbosity >= 1 and index % 500 == 0:
                 self.stdout.write(f"[{index}/{count}] …")
 
-        result = import_files(paths, dry_run=dry_run, hold=hold, overwrite=overwrite, progress=progress)
+        result = import_files(
+            paths,
+            dry_run=dry_run,
+            hold=hold,
+            overwrite=overwrite,
+            kind=kind,
+            unpublish_missing=unpublish_missing,
+            progress=progress,
+        )
         if not result.files:
             raise CommandError("no .md files found in " + ", ".join(paths))
         for report in result.files:
             if report.action == "failed" and report.size == 0 and "no such" in report.message:
                 self.stdout.write(str(report))
         elapsed = time.perf_counter() - started
+        if result.missing:
+            self.stdout.write(f"{len(result.missing)} items were imported from files that are gone:")
+            for item_kind, slug, done in result.missing:
+                self.stdout.write(f"  {kinds.get(item_kind).folder}/{slug}.md: {done}")
+            if not unpublish_missing:
+                self.stdout.write("  (--unpublish-missing archives the public ones)")
         changes = result.visibility_changes
         if changes:
             self.stdout.write(f"Visibility differs from the live site for {len(changes)} posts:")
