@@ -4,18 +4,17 @@ One file per item, ``<kind folder>/<slug>.md`` (``notes/``, ``posts/``, ``clippi
 ``books/``), the layout the importer read. An imported item is its file: nobody edited it,
 its exact bytes come back; edited, the smallest change to them (filepatch.py). An item made
 in the CMS is written fresh: YAML front matter (keys in alphabetical order, dates as quoted
-strings, lists as block lists) and the body with every original block in its canonical shape. Keys the CMS does not model come back as they were
-imported. ``draft`` and ``status`` come back as imported while the workflow state is
+strings, lists as block lists) and the body with every original block in its canonical
+shape. Keys the CMS does not model come back as they were imported. ``draft`` and ``status`` come back as imported while the workflow state is
 the one the import set; once an editor moves the post, ``status`` says its state and
 ``draft`` whether readers can see it. An unlisted post carries ``exclude: true``.
 """
 
+import zlib
 from pathlib import Path
 
 from django.db.models import Prefetch
 from django.utils.translation import override
-
-import zlib
 
 from . import filepatch, frontmatter, kinds
 from .fields import ENTITY_KEYS, MODELLED_KEYS, STANDARD_KEYS, TEXT_FIELDS

@@ -380,9 +380,8 @@ class _Parser:
         is_close, decisive, blank = [False] * n, [False] * n, [True] * n
         for k, line in enumerate(self.lines):
             mangled = MANGLED_CLOSE_RE.match(line)
-            if CLOSE_RE.match(line) or line.strip().lower().endswith("</details>"):
-                is_close[k] = decisive[k] = True
-            elif mangled and mangled.group(1).lower() not in {"p", "summary"}:
+            mangled = mangled and mangled.group(1).lower() not in {"p", "summary"}
+            if CLOSE_RE.match(line) or line.strip().lower().endswith("</details>") or mangled:
                 is_close[k] = decisive[k] = True
             elif OPEN_RE.match(line) or HEADING_RE.match(line):
                 decisive[k] = True
