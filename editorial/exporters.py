@@ -5,9 +5,9 @@ One file per item, ``<kind folder>/<slug>.md`` (``notes/``, ``posts/``, ``clippi
 its exact bytes come back; edited, the smallest change to them (filepatch.py). An item made
 in the CMS is written fresh: YAML front matter (keys in alphabetical order, dates as quoted
 strings, lists as block lists) and the body with every original block in its canonical
-shape. Keys the CMS does not model come back as they were imported. ``draft`` and ``status`` come back as imported while the workflow state is
-the one the import set; once an editor moves the post, ``status`` says its state and
-``draft`` whether readers can see it. An unlisted post carries ``exclude: true``.
+shape. Keys the CMS does not model come back as they were imported. ``draft`` and
+``status`` come back as imported while the workflow state is the one the import set; once
+an editor moves the post, ``status`` says its state and ``draft`` whether readers can see it. An unlisted post carries ``exclude: true``.
 """
 
 import zlib
