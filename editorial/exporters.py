@@ -7,7 +7,8 @@ in the CMS is written fresh: YAML front matter (keys in alphabetical order, date
 strings, lists as block lists) and the body with every original block in its canonical
 shape. Keys the CMS does not model come back as they were imported. ``draft`` and
 ``status`` come back as imported while the workflow state is the one the import set; once
-an editor moves the post, ``status`` says its state and ``draft`` whether readers can see it. An unlisted post carries ``exclude: true``.
+an editor moves the post, ``status`` says its state and ``draft`` whether readers can see it.
+An unlisted post carries ``exclude: true``.
 """
 
 import zlib
