@@ -41,7 +41,7 @@ KINDS = (
         details=(
             ("author", _("Author")),
             ("publisher", _("Publisher")),
-            ("year", _("Published")),
+            ("year", _("Year")),
             ("rating", _("Rating")),
             ("read_date", _("Read")),
             ("description", _("How I found it")),
