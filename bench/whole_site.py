@@ -158,7 +158,7 @@ def main():
             env = environment(tmp)
             reset_database(env)
             manage(env, "migrate", "--noinput", "-v0", "--skip-checks")
-            seconds, peak, out = manage(env, "import_markdown", "-v0", str(site))
+            seconds, peak, _out = manage(env, "import_markdown", "-v0", str(site))
             db = database_size(env, tmp)
             print(
                 f"| whole site: first import | {seconds:.1f} s | {size / seconds:.2f} MB/s | {peak:.0f} MB | {db:.0f} MB |"
