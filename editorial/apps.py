@@ -32,6 +32,9 @@ class EditorialConfig(AppConfig):
         reversion.register(
             Post,
             follow=["tagged_items", "entity_links"],
-            # Derived HTML, and modeltranslation's base columns (copies of the default language).
-            exclude=["body_html", "body_html_zh_hans", "body_html_en", "title", "summary", "insight", "body"],
+            # Derived HTML, modeltranslation's base columns (copies of the default language), and
+            # the imported file (the item's record of its import, not of its edits).
+            exclude=[
+                "body_html", "body_html_zh_hans", "body_html_en", "title", "summary", "insight", "body", "source_file",
+            ],  # fmt: skip
         )

@@ -114,13 +114,14 @@ class Plan:
     entries: dict = field(default_factory=dict)  # entry id → GlossaryEntry
 
 
-def plan(body, *, pinned=None, resolver=None):
-    """Find or make the entries a body defines (before the post itself is saved)."""
+def plan(body, *, pinned=None, resolver=None, annotations=None):
+    """Find or make the entries a body defines (before the post itself is saved).
+    ``annotations``: ``glossary.extract(body)``, when it was already done (in an import's worker)."""
     resolver = resolver or Resolver()
     pinned = pinned or {}
     result = Plan()
     resolved, new = [], {}
-    for annotation in glossary.extract(body or ""):
+    for annotation in glossary.extract(body or "") if annotations is None else annotations:
         term_key = glossary.normalize(annotation.term)
         entry_id = pinned.get(term_key) or resolver.find(glossary.keys(annotation))
         if entry_id is None:

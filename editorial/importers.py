@@ -371,7 +371,10 @@ class _Importer:
         post.imported_at = timezone.now()
         # Resolve glossary terms first, so the rendered HTML is stored once, already linked.
         found = glossary_sync.plan(
-            post.body_zh_hans, pinned=glossary_sync.pinned_terms(post), resolver=self.names.glossary
+            post.body_zh_hans,
+            pinned=glossary_sync.pinned_terms(post),
+            resolver=self.names.glossary,
+            annotations=prepared.annotations,
         )
         post.use_rendered("zh_hans", prepared.rendered)  # rendered by preparing.prepare (maybe in a worker)
         post.render_bodies()
@@ -380,7 +383,7 @@ class _Importer:
         _set_tags(post, values["tags"], self.names, created=created)
         _set_entities(post, {key: values[key] for key in ENTITY_KEYS}, self.names, created=created)
         glossary_sync.record(post, found)
-        search.index_post(post, prepared.search_tokens)
+        search.index_post(post, prepared.search_tokens, created=created)
         report.action = "created" if created else "updated"
         transaction.on_commit(caching.content_changed)
 

@@ -10,7 +10,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 
-from . import frontmatter, originals, rendering, search
+from . import frontmatter, glossary, originals, rendering, search
 
 PARALLEL_FROM = 40  # files; below this a worker's start-up costs more than it saves
 
@@ -24,6 +24,7 @@ class Prepared:
     rendered: rendering.Rendered | None = None
     search_tokens: str = ""
     repairs: list = field(default_factory=list)
+    annotations: list = field(default_factory=list)  # glossary.extract(body)
 
 
 def prepare(data, max_bytes):
@@ -48,6 +49,7 @@ def prepare(data, max_bytes):
         rendered=rendering.render(body, "zh_hans"),
         repairs=repairs,
         search_tokens=search_tokens,
+        annotations=glossary.extract(body),
     )
 
 

@@ -58,11 +58,16 @@ def post_tokens(post):
     )
 
 
-def index_post(post, tokens_=None):
-    """Store the post's search tokens (its FTS row follows through the database)."""
+def index_post(post, tokens_=None, *, created=False):
+    """Store the post's search tokens (its FTS row follows through the database).
+    ``created``: the post is new, so it has no tokens yet (one INSERT, no look-up)."""
     from .models import SearchDocument
 
-    SearchDocument.objects.update_or_create(post=post, defaults={"tokens": tokens_ or post_tokens(post)})
+    tokens_ = tokens_ or post_tokens(post)
+    if created:
+        SearchDocument.objects.create(post=post, tokens=tokens_)
+    else:
+        SearchDocument.objects.update_or_create(post=post, defaults={"tokens": tokens_})
 
 
 @dataclass

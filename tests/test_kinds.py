@@ -215,3 +215,23 @@ def test_a_file_gone_from_the_repository_is_reported_and_archived_only_when_aske
     change = StatusChange.objects.get(post__kind="note", post__slug="-h3u1KJAduk")
     assert change.to_status == "archived" and "gone" in change.comment
     assert client.get("/zh/posts/-h3u1KJAduk/").status_code == 200  # the post of that name is untouched
+
+
+def test_the_database_holds_each_body_once(tmp_path):
+    """modeltranslation's own body columns stay empty; the tokens are stored once (SQLite's
+    index reads them from editorial_searchdocument); revisions do not carry the file."""
+    from django.db import connection
+    from reversion.models import Version
+
+    importers.import_files([checkout(tmp_path)])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT body, body_html, body_zh_hans, body_html_zh_hans FROM editorial_post")
+        rows = cursor.fetchall()
+    assert rows and all(body == "" and html == "" and zh and zh_html for body, html, zh, zh_html in rows)
+    assert all("source_file" not in version.serialized_data for version in Version.objects.all())
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT name FROM sqlite_master WHERE name = 'editorial_search_fts_content'")
+            assert cursor.fetchall() == []
+            cursor.execute("SELECT rowid FROM editorial_search_fts WHERE editorial_search_fts MATCH '\"笔记\"'")
+            assert [row[0] for row in cursor.fetchall()] == [Post.objects.get(kind="note").pk]

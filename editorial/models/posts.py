@@ -38,6 +38,21 @@ CARD_FIELDS = [
 ]
 
 
+class TranslatedTextField(models.TextField):
+    """A text field translated by modeltranslation whose own column stays empty.
+
+    modeltranslation keeps the original column beside ``_zh_hans`` and ``_en`` and writes the
+    active language's value into it on every save: for a post's body and HTML, a second copy
+    of the largest columns of the database. Every read goes through the language columns, so
+    the original one is written empty (the translation fields, subclasses of this one, are not).
+    """
+
+    def pre_save(self, model_instance, add):
+        if getattr(self, "translated_field", None) is None:
+            return ""
+        return super().pre_save(model_instance, add)
+
+
 class PostQuerySet(models.QuerySet):
     def public(self):
         """Posts a reader may see: published or evergreen, and not scheduled for later.
@@ -74,7 +89,7 @@ class Post(models.Model):
     title = models.CharField(_("title"), max_length=300)
     summary = models.TextField(_("summary"), blank=True)
     insight = models.TextField(_("insight"), blank=True)
-    body = models.TextField(
+    body = TranslatedTextField(
         _("body"),
         blank=True,
         help_text=_(
@@ -82,7 +97,7 @@ class Post(models.Model):
             "as in the imported files."
         ),
     )
-    body_html = models.TextField(_("rendered body"), blank=True, editable=False)
+    body_html = TranslatedTextField(_("rendered body"), blank=True, editable=False)
     # Derived from the Chinese body when it is rendered: chapters for the outline, reading time.
     toc = models.JSONField(_("chapters"), default=list, blank=True, editable=False)
     reading_minutes = models.PositiveIntegerField(_("reading time (minutes)"), default=0, editable=False)
