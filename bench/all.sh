@@ -15,3 +15,9 @@ $PY bench/pages.py --posts "$POSTS"
 $PY bench/load.py --posts "$POSTS" --database sqlite
 $PY bench/static_build.py
 $PY bench/import_export.py --runs 3 --synthesise 1000
+# The users' whole site (skips when ../shared/site is absent), on SQLite and on PostgreSQL.
+$PY bench/whole_site.py
+if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+  psql -h 127.0.0.1 -U postgres -q -c "DROP DATABASE IF EXISTS cms_bench_site" -c "CREATE DATABASE cms_bench_site"
+  DATABASE_URL=postgres://postgres@127.0.0.1:5432/cms_bench_site $PY bench/whole_site.py
+fi
