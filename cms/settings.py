@@ -239,6 +239,9 @@ EDITORIAL_TAG_PAGE_MIN_POSTS = int(os.environ.get("EDITORIAL_TAG_PAGE_MIN_POSTS"
 
 # Imports: the largest real post is ~300 KB; refuse anything absurdly larger.
 EDITORIAL_IMPORT_MAX_BYTES = int(os.environ.get("EDITORIAL_IMPORT_MAX_BYTES", 5 * 1024 * 1024))
+# Post revisions are stored compressed (editorial/serializers/zjson.py).
+SERIALIZATION_MODULES = {"zjson": "editorial.serializers.zjson"}
+
 # Files saved per transaction: SQLite and the full-text index then write once per batch.
 EDITORIAL_IMPORT_BATCH_FILES = int(os.environ.get("EDITORIAL_IMPORT_BATCH_FILES", 200))
 

@@ -31,10 +31,18 @@ class EditorialConfig(AppConfig):
         reversion.register(PostEntity)
         reversion.register(
             Post,
+            format="zjson",  # editorial/serializers/zjson.py: bodies compressed
             follow=["tagged_items", "entity_links"],
             # Derived HTML, modeltranslation's base columns (copies of the default language), and
             # the imported file (the item's record of its import, not of its edits).
             exclude=[
-                "body_html", "body_html_zh_hans", "body_html_en", "title", "summary", "insight", "body", "source_file",
+                "body_html",
+                "body_html_zh_hans",
+                "body_html_en",
+                "title",
+                "summary",
+                "insight",
+                "body",
+                "source_file",
             ],  # fmt: skip
         )

@@ -146,12 +146,19 @@ def linked_html(body_html, found):
     return link_terms(body_html or "", {term: found.entries[i] for term, i in found.links.items()})
 
 
-def record(post, found):
-    """Store the post's uses and any differing definitions (the post must be saved)."""
+def record(post, found, *, created=False):
+    """Store the post's uses and any differing definitions (the post must be saved).
+    ``created``: the post is new, so it has no uses yet to replace."""
     variants = []
     for entry_id, annotations in found.annotations.items():
         variants.extend(_record_definitions(found.entries[entry_id], post, annotations))
     GlossaryVariant.objects.bulk_create(variants, ignore_conflicts=True)
+    if created:
+        GlossaryUse.objects.bulk_create(
+            GlossaryUse(post=post, entry_id=entry_id, count=n, term_key=found.term_keys[entry_id])
+            for entry_id, n in found.counts.items()
+        )
+        return
     GlossaryUse.objects.filter(post=post, pinned=False).delete()
     kept = set(GlossaryUse.objects.filter(post=post).values_list("entry_id", flat=True))
     GlossaryUse.objects.bulk_create(

@@ -152,15 +152,22 @@ def import_files(
         result.files.append(FileReport(name, "failed", "no such file or folder"))
     importer = _Importer(dry_run=dry_run, hold=hold, overwrite=overwrite)
     pool = preparing.worker_pool(len(files))
+    if connection.vendor == "sqlite" and len(files) >= preparing.PARALLEL_FROM:
+        # A big import touches index pages all over a growing file: give this connection a
+        # page cache of its own worth having (SQLite's default is 2 MB), for this import only.
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size = -262144")  # KiB: 256 MB
     with static_site.deferred():  # a static copy, if there is one, is refreshed once at the end
         _run(importer, located, pool, result, progress)
         if not any(f.action == "failed" and f.size == 0 and "no such" in f.message for f in result.files):
             result.missing = _gone(result, whole_kinds(paths), unpublish=unpublish_missing and not dry_run)
-    if connection.vendor == "sqlite" and not dry_run:
-        # Many rows may have arrived: SQLite re-reads its planner statistics where they are
-        # stale (PostgreSQL's autovacuum does this by itself).
+    if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
-            cursor.execute("PRAGMA optimize")
+            cursor.execute("PRAGMA cache_size = -2000")  # back to SQLite's default
+            if not dry_run:
+                # Many rows may have arrived: SQLite re-reads its planner statistics where they
+                # are stale (PostgreSQL's autovacuum does this by itself).
+                cursor.execute("PRAGMA optimize")
     return result
 
 
@@ -382,7 +389,7 @@ class _Importer:
         post.save()
         _set_tags(post, values["tags"], self.names, created=created)
         _set_entities(post, {key: values[key] for key in ENTITY_KEYS}, self.names, created=created)
-        glossary_sync.record(post, found)
+        glossary_sync.record(post, found, created=created)
         search.index_post(post, prepared.search_tokens, created=created)
         report.action = "created" if created else "updated"
         transaction.on_commit(caching.content_changed)

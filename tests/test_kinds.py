@@ -228,7 +228,9 @@ def test_the_database_holds_each_body_once(tmp_path):
         cursor.execute("SELECT body, body_html, body_zh_hans, body_html_zh_hans FROM editorial_post")
         rows = cursor.fetchall()
     assert rows and all(body == "" and html == "" and zh and zh_html for body, html, zh, zh_html in rows)
-    assert all("source_file" not in version.serialized_data for version in Version.objects.all())
+    post_versions = Version.objects.get_for_model(Post)
+    assert post_versions and all("source_file" not in version.field_dict for version in post_versions)
+    assert all(version.format == "zjson" and version.serialized_data.startswith("z:") for version in post_versions)
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("SELECT name FROM sqlite_master WHERE name = 'editorial_search_fts_content'")
