@@ -374,7 +374,7 @@ class _Importer:
             },
         }
         post.import_sha256 = digest
-        post.source_file = zlib.compress(data, 6)
+        post.source_file = prepared.compressed or zlib.compress(data, 6)
         post.imported_at = timezone.now()
         # Resolve glossary terms first, so the rendered HTML is stored once, already linked.
         found = glossary_sync.plan(

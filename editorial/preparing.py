@@ -6,6 +6,7 @@ the slowest step of an import and the machine has more than one core).
 """
 
 import os
+import zlib
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
@@ -25,6 +26,7 @@ class Prepared:
     search_tokens: str = ""
     repairs: list = field(default_factory=list)
     annotations: list = field(default_factory=list)  # glossary.extract(body)
+    compressed: bytes = b""  # the file's bytes, zlib-compressed, as Post.source_file keeps them
 
 
 def prepare(data, max_bytes):
@@ -50,6 +52,7 @@ def prepare(data, max_bytes):
         repairs=repairs,
         search_tokens=search_tokens,
         annotations=glossary.extract(body),
+        compressed=zlib.compress(data, 6),
     )
 
 
