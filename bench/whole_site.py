@@ -66,7 +66,7 @@ def database_size(env, tmp):
         return sum(p.stat().st_size for p in Path(tmp).glob("bench.sqlite3*")) / 1e6
     code = "from django.db import connection; c = connection.cursor(); "
     code += "c.execute('SELECT pg_database_size(current_database())'); print(c.fetchone()[0])"
-    return int(manage(env, "shell", "-c", code)[2].strip()) / 1e6
+    return int(manage(env, "shell", "--no-imports", "-c", code)[2].split()[-1]) / 1e6
 
 
 def reset_database(env):
@@ -75,7 +75,7 @@ def reset_database(env):
             "from django.db import connection; c = connection.cursor(); "
             "c.execute('DROP SCHEMA public CASCADE'); c.execute('CREATE SCHEMA public')"
         )
-        manage(env, "shell", "-c", code)
+        manage(env, "shell", "--no-imports", "-c", code)
 
 
 def words_check(site, out):

@@ -105,3 +105,16 @@ def test_an_author_cannot_change_a_published_post_or_someone_elses_draft_by_uplo
     # Their own draft they may update by uploading it again.
     upload(client, md("mine.md", changed))
     assert Post.objects.get(slug="mine").body_zh_hans == "改过的正文。\n"
+
+
+def test_a_zip_of_the_content_repository_keeps_each_kind_apart(admin_client):
+    archive = zipped(
+        {"site/notes/same.md": GOOD, "site/posts/same.md": GOOD.replace("标题", "文章标题"), "loose.md": GOOD}
+    )
+    html = upload(admin_client, archive).content.decode()
+    assert "3 files: 3 created" in html
+    assert dict(Post.objects.values_list("kind", "title_zh_hans").filter(slug="same")) == {
+        "note": "标题",
+        "post": "文章标题",
+    }
+    assert Post.objects.get(slug="loose").kind == "note"
