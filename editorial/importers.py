@@ -21,7 +21,6 @@ import contextlib
 import datetime
 import hashlib
 import sys
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -285,12 +284,12 @@ class _Importer:
             if self._digests.get((candidate, slug)) == digest:
                 report.action, report.item = "unchanged", (candidate, slug)
                 return report, None
-        return report, (kind, slug, digest, data)
+        return report, (kind, slug, digest)
 
     def _finish(self, report, work):
         if work is None:
             return report
-        (kind, slug, digest, data), prepared = work
+        (kind, slug, digest), prepared = work
         if not isinstance(prepared, preparing.Prepared):
             try:
                 prepared = prepared.result()  # a future from the worker
@@ -314,7 +313,7 @@ class _Importer:
         try:
             with transaction.atomic(), override("zh-hans"), reversion.create_revision():
                 reversion.set_comment(f"Imported from {kinds.get(kind).folder}/{slug}.md")
-                self._upsert(kind, slug, document, values, prepared, (digest, data), report)
+                self._upsert(kind, slug, document, values, prepared, digest, report)
                 if self.dry_run:
                     transaction.set_rollback(True)
                     self.names.clear()
@@ -323,8 +322,7 @@ class _Importer:
             report.action, report.message = "failed", f"could not be saved: {exc}"
         return report
 
-    def _upsert(self, kind, slug, document, values, prepared, file, report):
-        digest, data = file
+    def _upsert(self, kind, slug, document, values, prepared, digest, report):
         post = Post.objects.filter(kind=kind, slug=slug).first()
         meta = document.meta
         if post is not None and post.import_sha256 == digest:
@@ -374,7 +372,7 @@ class _Importer:
             },
         }
         post.import_sha256 = digest
-        post.source_file = prepared.compressed or zlib.compress(data, 6)
+        post.source_file = prepared.compressed  # the file's own bytes, compressed by prepare()
         post.imported_at = timezone.now()
         # Resolve glossary terms first, so the rendered HTML is stored once, already linked.
         found = glossary_sync.plan(

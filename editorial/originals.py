@@ -153,13 +153,13 @@ def classify_label(label):
 
 # A known label standing at the end of a longer summary ("My note: … **Original English"),
 # or at its start with text glued after it ("View/Hide Original English词…").
-_LABEL_PHRASE = (
+LABEL_PHRASE = (
     r"(?:(?:[A-Za-z]*(?:view|veiw|vew|show|hide)[A-Za-z]*|V|H|Toggle)(?:\s*/\s*[A-Za-z]+)?\s+)?"
     r"Original\s+(?:English|Chinese|Text)(?:\s+Source)?"
     r"|英文原文|中文原文|原文"
 )
-_LABEL_AT_END = re.compile(rf"(?:{_LABEL_PHRASE})[\s*_:：]*$", re.IGNORECASE)
-_LABEL_AT_START = re.compile(rf"^\s*(?:{_LABEL_PHRASE})", re.IGNORECASE)
+_LABEL_AT_END = re.compile(rf"(?:{LABEL_PHRASE})[\s*_:：]*$", re.IGNORECASE)
+_LABEL_AT_START = re.compile(rf"^\s*(?:{LABEL_PHRASE})", re.IGNORECASE)
 
 
 def _split_label(text):

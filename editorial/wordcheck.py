@@ -12,7 +12,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from .originals import _LABEL_PHRASE, classify_label
+from .originals import LABEL_PHRASE, classify_label
 
 # Numbers alone are left out on both sides: "1. " may be a list's number (shown by the
 # browser, not in the text) or words, and only rendering can tell.
@@ -21,7 +21,7 @@ COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
 # Tags, whole or broken: "<p class=…>", "</details", "<details style=…>", "</summary_>", "</".
 TAG = re.compile(r"</?[A-Za-z][\w-]*(?:[ \t][^<>\n]*)?>?|</")
 SUMMARY_LINE = re.compile(r"<summary>(.*?)(?:</[^>\n]*>|</[A-Za-z_-]*[;\]]?|$)", re.IGNORECASE | re.MULTILINE)
-LABEL = re.compile(_LABEL_PHRASE, re.IGNORECASE)
+LABEL = re.compile(LABEL_PHRASE, re.IGNORECASE)
 LINK_TARGET = re.compile(r"\]\([^)\s]*(?:\s+\"[^\"]*\")?\)")
 # The language of a code fence is Markdown syntax, not a word readers see.
 FENCE_INFO = re.compile(r"^([ \t]*(?:```|~~~))[^\n`]*", re.MULTILINE)
