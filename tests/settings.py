@@ -14,6 +14,9 @@ STORAGES = {
 }
 
 # A file, not memory, for the SQLite test database: the fault tests open it from another
-# process and from threads, with SQLite's real locking, as production does.
+# process and from threads, with SQLite's real locking, as production does. Named for the
+# run (its processes inherit the name through the environment), so two runs in one checkout
+# never share it.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}  # noqa: F405
+    _run = os.environ.setdefault("EDITORIAL_TEST_RUN", str(os.getpid()))
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / f"test-db-{_run}.sqlite3")}  # noqa: F405
