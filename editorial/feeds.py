@@ -8,6 +8,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from .models import Post, TaggedPost
+from .models.posts import CARD_FIELDS
 from .views import tag_page
 
 FEED_SIZE = 30
@@ -37,17 +38,7 @@ class PostFeed(Feed):
     def with_tags(queryset):
         """What an entry shows (not the bodies), with its tags in one more query."""
         tagged = TaggedPost.objects.select_related("tag").order_by("pk")
-        return queryset.only(
-            "kind",
-            "slug",
-            "title_zh_hans",
-            "title_en",
-            "summary_zh_hans",
-            "summary_en",
-            "speaker",
-            "published_at",
-            "updated_at",
-        ).prefetch_related(Prefetch("tagged_items", queryset=tagged))
+        return queryset.only(*CARD_FIELDS, "updated_at").prefetch_related(Prefetch("tagged_items", queryset=tagged))
 
     def item_title(self, item):
         return item.title

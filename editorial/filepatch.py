@@ -113,14 +113,6 @@ def _dump(key, value, old_lines):
     return text.splitlines(keepends=True)
 
 
-def _plain(value):
-    if isinstance(value, (datetime.date, datetime.datetime)):
-        return value.isoformat()[:10]
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    return value
-
-
 def _patch_header(header, old_meta, meta, changed_keys):
     changed = set(changed_keys)
     out = []
@@ -129,11 +121,11 @@ def _patch_header(header, old_meta, meta, changed_keys):
         if key is None or key not in changed:
             out.extend(lines)
         elif key in meta:
-            out.extend(_dump(key, _plain(meta[key]), lines))
+            out.extend(_dump(key, frontmatter.plain(meta[key]), lines))
         seen.add(key)
     for key in changed_keys:
         if key not in seen and key in meta:
-            out.extend(_dump(key, _plain(meta[key]), []))
+            out.extend(_dump(key, frontmatter.plain(meta[key]), []))
     text = "".join(out)
     return text if not text or text.endswith("\n") else text + "\n"
 

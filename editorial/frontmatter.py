@@ -116,14 +116,15 @@ def read(data, *, max_bytes=None):
 
 def write(meta, body):
     """A post file in the site's format: sorted keys, quoted dates, block lists."""
-    clean = {key: _plain(value) for key, value in meta.items()}
+    clean = {key: plain(value) for key, value in meta.items()}
     header = yaml.dump(clean, Dumper=_Dumper, sort_keys=True, allow_unicode=True, default_flow_style=False, width=10**9)
     return f"---\n{header}---\n{body}"
 
 
-def _plain(value):
+def plain(value):
+    """A front-matter value as the site writes it: dates as ISO strings, tuples as lists."""
     if isinstance(value, (datetime.date, datetime.datetime)):
         return value.isoformat()[:10]
     if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     return value
