@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "taggit",
     "reversion",
     "axes",
+    # Background jobs: Django's tasks framework with django-tasks-db's worker (manage.py db_worker).
+    "django_tasks_db",
     "editorial",
 ]
 
@@ -125,18 +127,39 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
 def cache_from_url(url):
-    """CACHE_URL: redis://host:port/db (production), locmem:// (default) or dummy://."""
-    scheme = urlsplit(url).scheme
-    if scheme in {"redis", "rediss", "unix"}:
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url, "KEY_PREFIX": "cms"}
-    if scheme == "dummy":
+    """CACHE_URL: redis://host:port/db (production), file:///path (the default: var/cache, shared by
+    every process on the machine), locmem:// (one process only) or dummy:// (no cache)."""
+    parts = urlsplit(url)
+    if parts.scheme in {"redis", "rediss", "unix"}:
+        # A Redis outage makes pages render uncached instead of failing (editorial/cache_backends.py).
+        return {"BACKEND": "editorial.cache_backends.ResilientRedisCache", "LOCATION": url, "KEY_PREFIX": "cms"}
+    if parts.scheme == "file":
+        return {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": parts.path or str(BASE_DIR / "var" / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    if parts.scheme == "dummy":
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
-    if scheme == "locmem":
+    if parts.scheme == "locmem":
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    raise ImproperlyConfigured(f"CACHE_URL scheme {scheme!r} is not supported (use redis://, locmem:// or dummy://).")
+    raise ImproperlyConfigured(
+        f"CACHE_URL scheme {parts.scheme!r} is not supported (use redis://, file://, locmem:// or dummy://)."
+    )
 
 
-CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", "locmem://"))}
+# Every process (web workers, the job worker, manage.py commands) must see one cache, or a
+# change made in one leaves the others serving what was taken down: never per-process by default.
+CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", "file://"))}
+
+# Background jobs (editorial/jobs.py): rows in the database, run by `manage.py db_worker`, so
+# SQLite needs nothing else installed and PostgreSQL works the same.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A running job that has shown no sign of life for this long lost its worker; it may be retried.
+EDITORIAL_JOB_STALLED_AFTER = timedelta(minutes=int(os.environ.get("EDITORIAL_JOB_STALLED_MINUTES", 10)))
+# Where uploaded files wait for the worker that imports them (shared with the worker's machine).
+EDITORIAL_UPLOAD_DIR = Path(os.environ.get("EDITORIAL_UPLOAD_DIR", BASE_DIR / "var" / "uploads"))
+
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

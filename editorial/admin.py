@@ -2,17 +2,18 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 from reversion.admin import VersionAdmin
 
-from . import admin_glossary, caching, glossary_sync, search  # noqa: F401 (admin_glossary registers itself)
+from . import admin_glossary, admin_jobs, content  # noqa: F401 (admin_glossary, admin_jobs register themselves)
 from .admin_workflow import MineFilter, WorkflowAdminMixin
 from .forms import ImportUploadForm, PostAdminForm
 from .models import Entity, Post, PostEntity, Status
-from .uploads import import_uploads
+from .uploads import start_import
 
 LIST_DEFERRED = ["body", "body_zh_hans", "body_en", "body_html", "body_html_zh_hans", "body_html_en", "front_matter"]
 LIST_DEFERRED += ["toc", "summary", "summary_zh_hans", "summary_en", "insight", "insight_zh_hans", "insight_en"]
@@ -108,13 +109,36 @@ class PostAdmin(WorkflowAdminMixin, VersionAdmin, TabbedTranslationAdmin):
     def save_model(self, request, obj, form, change):
         if not change and obj.author_id is None:
             obj.author = request.user
+        request._editorial_before = content.Before.of(obj.pk) if change else None
         super().save_model(request, obj, form, change)
-        transaction.on_commit(caching.content_changed)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        glossary_sync.sync_post(form.instance)
-        search.index_post(form.instance)
+        content.saved(
+            form.instance,
+            before=getattr(request, "_editorial_before", None),
+            created=not change,
+            by=request.user,
+            restored=getattr(request, "_editorial_restoring", False),
+        )
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            content.deleting([obj])
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            content.deleting(list(queryset.only("kind", "slug")))
+            super().delete_queryset(request, queryset)
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        request._editorial_restoring = True  # revisions hold no HTML: render everything on save
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        request._editorial_restoring = True
+        return super().recover_view(request, version_id, extra_context)
 
     def view_on_site(self, obj):
         return (
@@ -128,24 +152,24 @@ class PostAdmin(WorkflowAdminMixin, VersionAdmin, TabbedTranslationAdmin):
         return extra + super().get_urls()
 
     def import_view(self, request):
-        """Upload .md files (or a .zip of them) and get the same per-file report as the command."""
+        """Upload .md files (or a .zip of them): they are saved for the worker, and the editor
+        follows the import on its job's page (the same per-file report as the command)."""
         if not self.has_add_permission(request):
             raise PermissionDenied
         may_publish = request.user.has_perm("editorial.publish_post")
-        result = None
         if request.method == "POST":
             form = ImportUploadForm(request.POST, request.FILES)
             if form.is_valid():
                 # Only someone who may publish may bring posts in as public.
                 hold = form.cleaned_data["hold"] or (None if may_publish else Status.DRAFT)
-                result = import_uploads(
+                job = start_import(
                     form.cleaned_data["files"],
+                    by=request.user,
                     hold=hold,
-                    author=request.user,
-                    may_change=lambda post: self.has_change_permission(request, post),
                     overwrite=form.cleaned_data["overwrite"],
                     dry_run=form.cleaned_data["dry_run"],
                 )
+                return redirect("admin:editorial_job_change", job.pk)
         else:
             form = ImportUploadForm()
         context = {
@@ -153,7 +177,6 @@ class PostAdmin(WorkflowAdminMixin, VersionAdmin, TabbedTranslationAdmin):
             "opts": self.opts,
             "title": _("Import Markdown"),
             "form": form,
-            "result": result,
             "may_publish": may_publish,
         }
         return TemplateResponse(request, "admin/editorial/post/import.html", context)
@@ -169,6 +192,20 @@ class EntityAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(post_count=Count("post_links__post", distinct=True))
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        content.entities_changed([obj.pk])
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            content.entities_changed([obj.pk])  # before: afterwards no post names it
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            content.entities_changed(list(queryset.values_list("pk", flat=True)))
+            super().delete_queryset(request, queryset)
 
     @admin.display(description=_("posts"), ordering="post_count")
     def post_count(self, obj):

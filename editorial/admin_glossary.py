@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from modeltranslation.admin import TabbedTranslationAdmin
 
-from . import glossary
+from . import content, glossary
 from .models import GlossaryAlias, GlossaryEntry, GlossaryUse, GlossaryVariant
 from .slugs import unique_slug
 
@@ -128,6 +128,19 @@ class GlossaryEntryAdmin(TabbedTranslationAdmin):
         if change and ({"definition_zh_hans", "definition_en"} & set(form.changed_data)):
             obj.definition_source = GlossaryEntry.Source.EDITOR  # never overwritten by extraction again
         super().save_model(request, obj, form, change)
+        content.glossary_changed([obj.pk], by=request.user)
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            posts = _posts_using([obj.pk])
+            super().delete_model(request, obj)
+            content.glossary_deleted(posts, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            posts = _posts_using(list(queryset.values_list("pk", flat=True)))
+            super().delete_queryset(request, queryset)
+            content.glossary_deleted(posts, by=request.user)
 
     def get_urls(self):
         view = self.admin_site.admin_view
@@ -157,6 +170,7 @@ class GlossaryEntryAdmin(TabbedTranslationAdmin):
             entry.save()
             chosen.reviewed = True
             chosen.save(update_fields=["reviewed"])
+            content.glossary_changed([entry.pk], by=request.user)
         messages.success(request, _("The definition from “%(post)s” is now the entry's.") % {"post": chosen.post})
         return redirect("admin:editorial_glossaryentry_change", entry.pk)
 
@@ -178,6 +192,7 @@ class GlossaryEntryAdmin(TabbedTranslationAdmin):
             link.entry, link.pinned = new, True
             link.save(update_fields=["entry", "pinned"])
             GlossaryVariant.objects.filter(entry=entry, post=link.post).update(entry=new, reviewed=True)
+            content.glossary_changed([entry.pk, new.pk], by=request.user)
         messages.success(request, _("“%(post)s” now uses its own entry.") % {"post": link.post})
         return redirect("admin:editorial_glossaryentry_change", new.pk)
 
@@ -193,12 +208,18 @@ class GlossaryEntryAdmin(TabbedTranslationAdmin):
             self.message_user(request, _("Select two or more entries to merge."), messages.WARNING)
             return
         target, others = entries[0], entries[1:]
-        merge(target, others)
+        with transaction.atomic():
+            merge(target, others)
+            content.glossary_changed([target.pk], by=request.user)
         self.message_user(
             request,
             _("Merged %(n)d entries into “%(target)s”.") % {"n": len(others), "target": target},
             messages.SUCCESS,
         )
+
+
+def _posts_using(entry_ids):
+    return sorted(set(GlossaryUse.objects.filter(entry_id__in=entry_ids).values_list("post_id", flat=True)))
 
 
 @transaction.atomic

@@ -83,10 +83,7 @@ class WorkflowAdminMixin:
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
             return False
-        if obj is None or request.user.has_perm("editorial.review_post"):
-            return True
-        # Authors edit their own drafts only.
-        return obj.author_id == request.user.pk and obj.status == Status.DRAFT
+        return obj is None or workflow.may_edit(request.user, obj)
 
     def get_urls(self):
         view = self.admin_site.admin_view

@@ -8,17 +8,15 @@ class EditorialConfig(AppConfig):
 
     def ready(self):
         import reversion
-        from django.db.models.signals import post_delete, post_save, pre_save
+        from django.db.models.signals import pre_save
         from taggit.models import Tag
 
+        from . import checks  # noqa: F401 (registers the deployment checks)
         from .models import Post, PostEntity, TaggedPost
         from .slugs import give_tag_a_slug
-        from .static_site import post_saved
 
         pre_save.connect(give_tag_a_slug, sender=Tag, dispatch_uid="editorial-tag-slug")
-        # With EDITORIAL_STATIC_DIR set, a saved (or deleted) post refreshes the static copy.
-        post_save.connect(post_saved, sender=Post, dispatch_uid="editorial-static-save")
-        post_delete.connect(post_saved, sender=Post, dispatch_uid="editorial-static-delete")
+        # No other signals: what a change does is editorial/content.py, called by every writer.
 
         # Every save through the admin, an import or a transition keeps a revision of the
         # post in both languages, with its tags and mentions. Registered here, after

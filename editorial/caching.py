@@ -1,13 +1,23 @@
 """What readers are shown changes: tell the caches.
 
 Public pages are cached under keys that include a content generation number; bumping
-it makes every cached page stale at once, which is cheap and always correct. It is
-called after a transaction commits (workflow transitions, admin saves, imports).
+it makes every cached page stale at once, which is cheap and always correct. The content
+service (editorial/content.py) bumps it after every change commits. The cache is shared
+by every process (settings.CACHES), so a change made by a command or the worker reaches
+every web worker.
 """
 
+import datetime
+import logging
 import time
 
 from django.core.cache import cache
+from django.utils import timezone
+
+from .cache_backends import strict
+
+logger = logging.getLogger("editorial.cache")
+RETRY_SECONDS = 5
 
 GENERATION_KEY = "editorial:content-generation"
 
@@ -22,7 +32,25 @@ def generation():
 
 
 def content_changed():
-    cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
+    """Make every cached page and index stale. If the cache cannot be reached (Redis is down,
+    and pages are being served uncached), a job tries again every few seconds until it can,
+    so pages cached before the outage are never served after it. True when it was told."""
+    try:
+        strict(cache).set(GENERATION_KEY, time.time_ns(), timeout=None)
+    except Exception as exc:  # noqa: BLE001 - any failure to reach the cache
+        logger.warning("could not invalidate cached pages (%s); retrying in %d s", exc, RETRY_SECONDS)
+        _retry_later()
+        return False
+    return True
+
+
+def _retry_later():
+    from . import jobs
+    from .models import Job
+
+    if not Job.objects.filter(kind="invalidate", state=Job.State.QUEUED).exists():
+        at = timezone.now() + datetime.timedelta(seconds=RETRY_SECONDS)
+        jobs.start("invalidate", "Invalidate cached pages (the cache was unreachable)", run_after=at)
 
 
 _in_process = {}  # name → (key, value, monotonic expiry): this process's copy of each index

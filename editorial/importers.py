@@ -20,7 +20,6 @@ import collections
 import contextlib
 import datetime
 import hashlib
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -31,7 +30,7 @@ from django.utils import timezone
 from django.utils.translation import override
 from taggit.models import Tag
 
-from . import caching, frontmatter, glossary_sync, kinds, preparing, search, static_site
+from . import content, frontmatter, glossary_sync, kinds, preparing
 from .fields import (  # noqa: F401 (re-exported for callers and tests)
     ENTITY_KEYS,
     LIST_KEYS,
@@ -156,10 +155,9 @@ def import_files(
         # page cache of its own worth having (SQLite's default is 2 MB), for this import only.
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA cache_size = -262144")  # KiB: 256 MB
-    with static_site.deferred():  # a static copy, if there is one, is refreshed once at the end
-        _run(importer, located, pool, result, progress)
-        if not any(f.action == "failed" and f.size == 0 and "no such" in f.message for f in result.files):
-            result.missing = _gone(result, whole_kinds(paths), unpublish=unpublish_missing and not dry_run)
+    _run(importer, located, pool, result, progress)
+    if not any(f.action == "failed" and f.size == 0 and "no such" in f.message for f in result.files):
+        result.missing = _gone(result, whole_kinds(paths), unpublish=unpublish_missing and not dry_run)
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA cache_size = -2000")  # back to SQLite's default
@@ -170,30 +168,38 @@ def import_files(
     return result
 
 
+class Batches:
+    """One transaction per batch of files (so SQLite and the full-text index write once per batch,
+    not once per file); each file saves in a savepoint of its own (a bad file rolls back alone).
+    A process killed halfway leaves each batch wholly imported or not at all."""
+
+    def __enter__(self):
+        self._stack = contextlib.ExitStack()
+        self._stack.enter_context(transaction.atomic())
+        self.count = self.size = 0
+        return self
+
+    def added(self, size):
+        reset_queries()  # with DEBUG on, a long import would otherwise keep every query in memory
+        self.count, self.size = self.count + 1, self.size + size
+        if self.count >= settings.EDITORIAL_IMPORT_BATCH_FILES or self.size >= BATCH_BYTES:
+            self._stack.close()
+            self._stack = contextlib.ExitStack()
+            self._stack.enter_context(transaction.atomic())
+            self.count = self.size = 0
+
+    def __exit__(self, *exc_info):
+        return self._stack.__exit__(*exc_info)
+
+
 def _run(importer, files, pool, result, progress):
-    """Save files in batches: one transaction per batch (so SQLite and the full-text index
-    write once per batch, not once per file), a savepoint per file (a bad file rolls back
-    alone). A process killed halfway leaves each batch wholly imported or not at all."""
-    batch = contextlib.ExitStack()
-    size = count = 0
     try:
-        batch.enter_context(transaction.atomic())
-        for index, report in enumerate(importer.import_many(files, pool), 1):
-            result.files.append(report)
-            reset_queries()  # with DEBUG on, a long import would otherwise keep every query in memory
-            count, size = count + 1, size + report.size
-            if count >= settings.EDITORIAL_IMPORT_BATCH_FILES or size >= BATCH_BYTES:
-                batch.close()
-                batch = contextlib.ExitStack()
-                batch.enter_context(transaction.atomic())
-                count = size = 0
-            if progress:
-                progress(index, len(files), report)
-    except BaseException:
-        batch.__exit__(*sys.exc_info())
-        raise
-    else:
-        batch.close()
+        with Batches() as batches:
+            for index, report in enumerate(importer.import_many(files, pool), 1):
+                result.files.append(report)
+                batches.added(report.size)
+                if progress:
+                    progress(index, len(files), report)
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
@@ -218,11 +224,17 @@ def _gone(result, read, *, unpublish):
     return gone
 
 
-def import_bytes(name, data, **options):
+def import_bytes(name, data, *, importer=None, **options):
     """Import one file given as bytes (an upload); ``name`` is its file name or its path in an
-    archive (``notes/x.md``: the folder gives the kind)."""
+    archive (``notes/x.md``: the folder gives the kind). Many files: pass one ``importer()``."""
     path = PurePosixPath(name)
-    return _Importer(**options).import_one(path.stem, data, display=path.name, kind=kind_of(path))
+    importer = importer or _Importer(**options)
+    return importer.import_one(path.stem, data, display=path.name, kind=kind_of(path))
+
+
+def importer(**options):
+    """An importer for many ``import_bytes`` calls (it reads what is imported already once)."""
+    return _Importer(**options)
 
 
 class _Importer:
@@ -343,6 +355,7 @@ class _Importer:
             )
             return
         created = post is None
+        before = None if created else content.Before(post.kind, post.slug, post.status, post.published_at)
         previous = {} if created else dict(post.front_matter)
         if created:
             post = Post(kind=kind, slug=slug, author=self.author)
@@ -387,10 +400,11 @@ class _Importer:
         post.save()
         _set_tags(post, values["tags"], self.names, created=created)
         _set_entities(post, {key: values[key] for key in ENTITY_KEYS}, self.names, created=created)
-        glossary_sync.record(post, found, created=created)
-        search.index_post(post, prepared.search_tokens, created=created)
+        content.saved(
+            post, before=before, created=created, by=self.author, found=found, tokens=prepared.search_tokens,
+            reason="import",
+        )  # fmt: skip
         report.action = "created" if created else "updated"
-        transaction.on_commit(caching.content_changed)
 
 
 def _edited_since_import(post):

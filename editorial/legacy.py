@@ -15,6 +15,7 @@ from taggit.models import Tag
 
 from . import caching, kinds
 from .models import Entity, Post
+from .redirects import moved_to
 from .slugs import pinyin_slug
 from .sources import source_index
 
@@ -33,7 +34,7 @@ def _to(name, query=None, **kwargs):
 
 
 def _post(kind, slug):
-    post = Post.objects.public().filter(kind=kind, slug=slug).only("kind", "slug").first()
+    post = Post.objects.public().filter(kind=kind, slug=slug).only("kind", "slug").first() or moved_to(kind, slug)
     if post is None:
         raise Http404("No such item.")
     with override("zh-hans"):

@@ -18,7 +18,6 @@ import os
 import re
 import shutil
 import tempfile
-import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -31,7 +30,7 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.management import call_command
-from django.db import close_old_connections, connections, transaction
+from django.db import close_old_connections, connections
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -47,6 +46,7 @@ _LINK = re.compile(r'href="(/(?:zh|en)/[^"?#]*)(?:[?#][^"]*)?"')
 # Pages that are not part of a static copy: they need the server (search runs queries,
 # previews need a login or a token).
 _SKIP = re.compile(r"/search/|/preview/")
+REFRESH_LIMIT = 20  # more items than this in one change: the copy is built whole instead
 STATE = ".cms-state"  # what refresh_post last wrote of each post (a hash), to skip unchanged neighbours
 
 
@@ -59,6 +59,12 @@ class Report:
     readable_seconds: float = 0.0  # refresh_post: until the post and the lists were written
     rendered: int = 0
     failed: list = field(default_factory=list)  # (path, status)
+
+    def add(self, other):
+        self.written += other.written
+        self.removed += other.removed
+        self.rendered += other.rendered
+        self.failed += other.failed
 
     def __str__(self):
         text = (
@@ -95,10 +101,11 @@ class _Renderer:
         # Absolute links (canonical, feeds, sitemap) name the first allowed host, over https
         # when the site is served that way.
         environ = self.factory.get(path, secure=settings.SECURE_SSL_REDIRECT).environ
-        status, chunks = [], []
+        status, chunks, location = [], [], []
 
         def start_response(line, headers, exc_info=None):
             status.append(int(line.split()[0]))
+            location.extend(value for name, value in headers if name.lower() == "location")
 
         # As Django's test client does: keep this process's database connection across the
         # renders (a request would otherwise close it at its end and open a new one).
@@ -113,7 +120,21 @@ class _Renderer:
         finally:
             signals.request_started.connect(close_old_connections)
             signals.request_finished.connect(close_old_connections)
+        if status[0] == 301 and location:
+            return 301, redirect_page(location[0])
         return status[0], b"".join(chunks)
+
+
+def redirect_page(target):
+    """What a static host serves at an item's old address (nginx may answer 301 itself: deploy/)."""
+    from django.utils.html import escape
+
+    url = escape(target)
+    return (
+        f'<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="refresh" content="0; url={url}">'
+        f'<link rel="canonical" href="{url}"><meta name="robots" content="noindex"></head>'
+        f'<body><p><a href="{url}">{url}</a></p></body></html>'
+    ).encode()
 
 
 def _host():
@@ -197,7 +218,7 @@ def build(outdir, *, workers=None, progress=None):
     The walk goes in rounds: every page known so far is rendered (by ``workers`` processes
     on a multi-core machine), then every page those link to that is not known yet.
     """
-    from .models import Post
+    from .models import Post, SlugRedirect
 
     started = time.perf_counter()
     outdir = Path(outdir)
@@ -211,12 +232,14 @@ def build(outdir, *, workers=None, progress=None):
     batch = entry_points()
     for kind, slug in Post.objects.public().values_list("kind", "slug"):  # unlisted ones too
         batch += post_paths(kind, slug)
+    for kind, slug in SlugRedirect.objects.filter(post__in=Post.objects.public()).values_list("kind", "slug"):
+        batch += [path for path in post_paths(kind, slug) if path.endswith("/")]  # old addresses
     seen, written = set(batch), set()
     with _pool(workers) as render_all:
         while batch:
             found = set()
             for path, status, changed, links in render_all(str(outdir), batch):
-                if status != 200:
+                if status not in (200, 301):
                     report.failed.append((path, status))
                     continue
                 written.add(file_for(outdir, path))
@@ -246,11 +269,11 @@ def _render_chunk(outdir, paths):
     results = []
     for path in paths:
         status, content = _worker_renderer.get(path)
-        if status != 200:
+        if status not in (200, 301):
             results.append((path, status, False, set()))
             continue
         target = file_for(outdir, path)
-        links = _links(content) if target.suffix == ".html" else set()
+        links = _links(content) if target.suffix == ".html" and status == 200 else set()
         results.append((path, status, _write(target, content), links))
     return results
 
@@ -347,6 +370,16 @@ def refresh_post(outdir, kind, slug):
     return report
 
 
+def refresh_paths(outdir, paths):
+    """Rewrite some pages (a glossary entry's, after an editor changed it), or remove them."""
+    started = time.perf_counter()
+    report, renderer = Report(), _Renderer()
+    for path in sorted(set(paths)):
+        _refresh(outdir, renderer, path, report)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
 def _refresh(outdir, renderer, path, report):
     """Render one page and write it (or remove it when it is gone); its content, if any."""
     status, content = renderer.get(path)
@@ -354,6 +387,9 @@ def _refresh(outdir, renderer, path, report):
     if status == 200:
         report.written += _write(file_for(outdir, path), content)
         return content
+    if status == 301 and path.endswith("/"):  # an old address of an item: a page that sends readers on
+        report.written += _write(file_for(outdir, path), content)
+        return None
     if status == 404:
         report.removed += _remove(outdir, path)
     else:
@@ -376,49 +412,3 @@ def _signature(kind, slug):
         sorted(post.glossary_uses.values_list("entry_id", flat=True)),
     ]  # fmt: skip
     return hashlib.sha256(json.dumps(shown, default=str).encode()).hexdigest()
-
-
-# Saving a post in the CMS refreshes the static copy when the transaction commits.
-_pending = threading.local()
-
-
-def post_saved(sender, instance, raw=False, **kwargs):
-    """A post_save/post_delete receiver for Post (connected in apps.py)."""
-    outdir = settings.EDITORIAL_STATIC_DIR
-    if not outdir or raw:
-        return
-    deferred = getattr(_pending, "slugs", None)
-    if deferred is not None:
-        deferred.add((instance.kind, instance.slug))
-        return
-    item = (instance.kind, instance.slug)
-    transaction.on_commit(lambda: _refresh_logged(outdir, item))
-
-
-def _refresh_logged(outdir, item):
-    try:
-        report = refresh_post(outdir, *item)
-    except Exception:
-        logger.exception("static copy: could not refresh %s/%s", *item)
-    else:
-        logger.info("static copy: refreshed %s/%s: %s", *item, report)
-
-
-@contextmanager
-def deferred(limit=20):
-    """Batch refreshes (an import): a few posts are refreshed one by one, many by a full build."""
-    outdir = settings.EDITORIAL_STATIC_DIR
-    if not outdir or getattr(_pending, "slugs", None) is not None:
-        yield
-        return
-    _pending.slugs = set()
-    try:
-        yield
-    finally:
-        slugs, _pending.slugs = _pending.slugs, None
-    if len(slugs) > limit:
-        # In this process: an upload runs inside a web worker, which must not fork.
-        logger.info("static copy: %s", build(outdir, workers=1))
-    else:
-        for item in sorted(slugs):
-            _refresh_logged(outdir, item)

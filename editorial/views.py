@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.db import DatabaseError, IntegrityError, InterfaceError
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -19,7 +19,7 @@ from django.utils.translation import get_language, get_language_from_request, ov
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
-from . import caching, kinds, search
+from . import caching, kinds, redirects, search
 from .exporters import item_file, posts_for_export
 from .glossary import normalize
 from .models import Entity, GlossaryAlias, GlossaryEntry, Post, PreviewLink, TaggedPost
@@ -73,6 +73,15 @@ def html_for_mode(body_html, mode):
 class PostDetailView(DetailView):
     def get_queryset(self):
         return Post.objects.public().filter(kind=self.kwargs["kind"])
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            moved = redirects.moved_to(kwargs["kind"], kwargs["slug"])
+            if moved is None:
+                raise
+            return HttpResponsePermanentRedirect(moved.get_absolute_url())
 
     def render_to_response(self, context, **kwargs):
         response = super().render_to_response(context, **kwargs)
@@ -288,7 +297,12 @@ class SourceDetailView(ListView):
 def post_source(request, kind, slug):
     """The item's Markdown file: the imported bytes, or the export of its edits (exporters.item_file)."""
     public = Post.objects.public().filter(kind=kind)
-    post = get_object_or_404(posts_for_export().filter(pk__in=public.values("pk")), kind=kind, slug=slug)
+    post = posts_for_export().filter(pk__in=public.values("pk"), kind=kind, slug=slug).first()
+    if post is None:
+        moved = redirects.moved_to(kind, slug)
+        if moved is None:
+            raise Http404("No such item.")
+        return HttpResponsePermanentRedirect(reverse("editorial:post-source", kwargs={"kind": moved.kind, "slug": moved.slug}))
     response = HttpResponse(item_file(post), content_type="text/markdown; charset=utf-8")
     if request.GET.get("download"):
         response["Content-Disposition"] = content_disposition_header(True, f"{post.slug}.md")

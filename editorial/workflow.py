@@ -2,8 +2,8 @@
 
 The transition table below is the only place the rules live. Each verb (``submit``,
 ``publish``, …) checks the state and the user's permission on a freshly locked row,
-records who/when/from/to/comment as a ``StatusChange`` and a revision, and runs its
-side effects (cache invalidation) only after the transaction commits. An illegal
+records who/when/from/to/comment as a ``StatusChange`` and a revision, and hands the
+change to the content service (editorial/content.py), which publishes it on commit. An illegal
 transition raises ``ValidationError`` with a ``code``:
 
 * ``illegal_transition``: not allowed from the post's current state;
@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import caching
+from . import content
 from .models import Post, Status, StatusChange
 
 
@@ -68,6 +68,14 @@ def may(user, transition, post):
     return True
 
 
+def may_edit(user, post):
+    """Whether ``user`` may change ``post``'s content (the admin's form, an upload of its file):
+    reviewers any post, authors their own drafts only."""
+    if not user.has_perm("editorial.change_post"):
+        return False
+    return user.has_perm("editorial.review_post") or (post.author_id == user.pk and post.status == Status.DRAFT)
+
+
 def available(user, post):
     """The transitions ``user`` may make on ``post`` now, in table order."""
     return [t for t in TRANSITIONS.values() if may(user, t, post)]
@@ -106,7 +114,7 @@ def apply(name, post, *, by, comment="", at=None):
         change = StatusChange.objects.create(
             post=locked, transition=name, from_status=source, to_status=target, by=by, comment=comment
         )
-        transaction.on_commit(caching.content_changed)
+        content.transitioned(locked)  # readers see it on commit; a scheduled time gets its job
     for field in ("status", "published_at", "version", "updated_at"):
         setattr(post, field, getattr(locked, field))
     return change

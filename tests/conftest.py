@@ -39,3 +39,31 @@ def chinese():
     """Tests run with the default language active, as a request to /zh/ would."""
     with translation.override("zh-hans"):
         yield
+
+
+@pytest.fixture
+def worker():
+    """Run every background job that is due, as ``manage.py db_worker`` would; returns them.
+
+    Jobs are handed to the worker when their transaction commits: in a test, inside
+    ``django_capture_on_commit_callbacks(execute=True)``.
+    """
+    from unittest import mock
+
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    from editorial.models import Job
+
+    def run():
+        # The worker closes stale connections between tasks; a test's connection is its transaction.
+        with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None):
+            _work()
+        return list(Job.objects.order_by("pk"))
+
+    def _work():
+        Worker(
+            queue_names=["*"], interval=0, batch=True, backend_name="default", startup_delay=False,
+            max_tasks=None, worker_id="test-worker", excluded_queue_names=[],
+        ).run()  # fmt: skip
+
+    return run

@@ -200,11 +200,13 @@ def test_a_file_gone_from_the_repository_is_reported_and_archived_only_when_aske
     tmp_path, client, django_capture_on_commit_callbacks
 ):
     source = checkout(tmp_path)
-    importers.import_files([source])
+    with django_capture_on_commit_callbacks(execute=True):
+        importers.import_files([source])
     (source / "notes" / "-h3u1KJAduk.md").unlink()
     (source / "notes" / "new-note.md").write_text(NOTE.replace("同名的笔记", "新笔记"), encoding="utf-8")
     out = io.StringIO()
-    call_command("import_markdown", str(source), stdout=out)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("import_markdown", str(source), stdout=out)
     assert "notes/-h3u1KJAduk.md: kept" in out.getvalue()
     assert Post.objects.get(kind="note", slug="new-note").title == "新笔记"
     assert client.get("/zh/notes/-h3u1KJAduk/").status_code == 200
@@ -212,8 +214,9 @@ def test_a_file_gone_from_the_repository_is_reported_and_archived_only_when_aske
         call_command("import_markdown", str(source), "--unpublish-missing", stdout=out)
     assert "notes/-h3u1KJAduk.md: archived" in out.getvalue()
     assert client.get("/zh/notes/-h3u1KJAduk/").status_code == 404
-    change = StatusChange.objects.get(post__kind="note", post__slug="-h3u1KJAduk")
+    change = StatusChange.objects.filter(post__kind="note", post__slug="-h3u1KJAduk").first()  # the newest
     assert change.to_status == "archived" and "gone" in change.comment
+    assert StatusChange.objects.filter(post__slug="-h3u1KJAduk", transition="import").count() == 1  # its arrival
     assert client.get("/zh/posts/-h3u1KJAduk/").status_code == 200  # the post of that name is untouched
 
 

@@ -57,8 +57,11 @@ def test_database_url_selects_postgresql():
 
 
 def test_cache_url_schemes():
-    assert cache_from_url("redis://127.0.0.1:6379/1")["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert cache_from_url("redis://127.0.0.1:6379/1")["BACKEND"] == "editorial.cache_backends.ResilientRedisCache"
     assert cache_from_url("locmem://")["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+    shared = cache_from_url("file://")  # the default: one cache for every process on the machine
+    assert shared["BACKEND"].endswith("FileBasedCache") and shared["LOCATION"].endswith("var/cache")
+    assert cache_from_url("file:///srv/cms-cache")["LOCATION"] == "/srv/cms-cache"
     with pytest.raises(Exception, match="not supported"):
         cache_from_url("memcached://x")
 

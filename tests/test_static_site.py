@@ -62,7 +62,7 @@ def test_a_second_build_leaves_unchanged_files_and_removes_pages_that_went_away(
 
 @override_settings(EDITORIAL_TAG_PAGE_MIN_POSTS=1)
 def test_publishing_and_unpublishing_update_the_static_copy_without_a_rebuild(
-    tmp_path, site, django_capture_on_commit_callbacks
+    tmp_path, site, django_capture_on_commit_callbacks, worker
 ):
     public, draft = site
     editor = UserFactory(username="editor", is_superuser=True, is_staff=True)
@@ -72,12 +72,15 @@ def test_publishing_and_unpublishing_update_the_static_copy_without_a_rebuild(
         with django_capture_on_commit_callbacks(execute=True):
             workflow.submit(draft, by=editor)
             workflow.publish(draft, by=editor, at=timezone.now())
+        assert not (tmp_path / "zh/posts/draft-post").exists()  # by a job, not in the request
+        worker()
         assert "草稿文章" in (tmp_path / "zh/posts/draft-post/index.html").read_text()
         assert "草稿文章" in (tmp_path / "zh/index.html").read_text()
         assert "草稿文章" in (tmp_path / "zh/tags/llm/index.html").read_text()
         assert "draft-post" in (tmp_path / "zh/feed/index.html").read_text()
         with django_capture_on_commit_callbacks(execute=True):
             workflow.unpublish(draft, by=editor, comment="还没准备好")
+        worker()
         assert not (tmp_path / "zh/posts/draft-post").exists()
         assert "草稿文章" not in (tmp_path / "zh/index.html").read_text()
         assert "草稿文章" not in (tmp_path / "zh/tags/llm/index.html").read_text()

@@ -27,8 +27,18 @@ def zipped(members, name="notes.zip"):
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="application/zip")
 
 
-def upload(client, *files, **fields):
-    return client.post(reverse("admin:editorial_post_import"), {"files": list(files), **fields})
+@pytest.fixture
+def upload(django_capture_on_commit_callbacks, worker):
+    """Send files as an editor does; the worker imports them; returns the job's page."""
+
+    def send(client, *files, **fields):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("admin:editorial_post_import"), {"files": list(files), **fields})
+        assert response.status_code == 302, response.content.decode()[:300]  # at once, to the job's page
+        worker()
+        return client.get(response["Location"])
+
+    return send
 
 
 def test_upload_page_is_linked_from_the_changelist(admin_client):
@@ -37,7 +47,7 @@ def test_upload_page_is_linked_from_the_changelist(admin_client):
     assert admin_client.get(reverse("admin:editorial_post_import")).status_code == 200
 
 
-def test_upload_markdown_files_and_see_the_report(admin_client):
+def test_upload_markdown_files_and_see_the_report(admin_client, upload):
     response = upload(admin_client, md("-abc.md"), md("bad.md", "---\ntitle: [\n---\n"))
     html = response.content.decode()
     assert "2 files: 1 created, 0 updated, 0 unchanged, 0 conflict, 1 failed" in html
@@ -46,7 +56,7 @@ def test_upload_markdown_files_and_see_the_report(admin_client):
     assert post.status == Status.EVERGREEN
 
 
-def test_upload_a_zip_of_markdown_files(admin_client):
+def test_upload_a_zip_of_markdown_files(admin_client, upload):
     archive = zipped(
         {"notes/a.md": GOOD, "notes/sub/b.md": GOOD, "../../evil.md": GOOD, "readme.txt": "x", "__MACOSX/._a.md": "x"}
     )
@@ -55,26 +65,26 @@ def test_upload_a_zip_of_markdown_files(admin_client):
     assert sorted(Post.objects.values_list("slug", flat=True)) == ["a", "b", "evil"]
 
 
-def test_a_bad_zip_is_reported(admin_client):
+def test_a_bad_zip_is_reported(admin_client, upload):
     html = upload(admin_client, SimpleUploadedFile("x.zip", b"not a zip")).content.decode()
     assert "not a readable .zip archive" in html
 
 
 @override_settings(EDITORIAL_IMPORT_MAX_BYTES=100)
-def test_oversized_files_are_refused(admin_client):
+def test_oversized_files_are_refused(admin_client, upload):
     html = upload(admin_client, md("big.md", GOOD + "x" * 200), zipped({"big2.md": GOOD + "x" * 200})).content.decode()
     assert html.count("more than the 0.0 MB limit") == 2
     assert not Post.objects.exists()
 
 
-def test_dry_run_and_hold(admin_client):
+def test_dry_run_and_hold(admin_client, upload):
     upload(admin_client, md("a.md"), dry_run="on")
     assert not Post.objects.exists()
     upload(admin_client, md("a.md"), hold="review")
     assert Post.objects.get(slug="a").status == Status.REVIEW
 
 
-def test_someone_who_may_not_publish_imports_drafts_only(client, django_user_model):
+def test_someone_who_may_not_publish_imports_drafts_only(client, django_user_model, upload):
     from django.contrib.auth.models import Permission
 
     user = django_user_model.objects.create_user("writer", password="pw", is_staff=True)
@@ -84,7 +94,7 @@ def test_someone_who_may_not_publish_imports_drafts_only(client, django_user_mod
     assert Post.objects.get(slug="a").status == Status.DRAFT
 
 
-def test_an_author_cannot_change_a_published_post_or_someone_elses_draft_by_uploading(client, django_user_model):
+def test_an_author_cannot_change_a_published_post_or_someone_elses_draft_by_uploading(client, django_user_model, upload):
     from django.contrib.auth.models import Group
 
     from editorial import importers
@@ -107,7 +117,7 @@ def test_an_author_cannot_change_a_published_post_or_someone_elses_draft_by_uplo
     assert Post.objects.get(slug="mine").body_zh_hans == "改过的正文。\n"
 
 
-def test_a_zip_of_the_content_repository_keeps_each_kind_apart(admin_client):
+def test_a_zip_of_the_content_repository_keeps_each_kind_apart(admin_client, upload):
     archive = zipped(
         {"site/notes/same.md": GOOD, "site/posts/same.md": GOOD.replace("标题", "文章标题"), "loose.md": GOOD}
     )

@@ -1,5 +1,6 @@
 from .glossary import GlossaryAlias, GlossaryEntry, GlossaryUse, GlossaryVariant
-from .posts import Entity, Post, PostEntity, PostQuerySet, SearchDocument, Status, TaggedPost, validate_slug_text
+from .jobs import Job
+from .posts import Entity, Post, PostEntity, PostQuerySet, SearchDocument, SlugRedirect, Status, TaggedPost, validate_slug_text
 from .workflow import PREVIEW_SALT, PreviewLink, StatusChange
 
 __all__ = [
@@ -9,11 +10,13 @@ __all__ = [
     "GlossaryEntry",
     "GlossaryUse",
     "GlossaryVariant",
+    "Job",
     "Post",
     "PostEntity",
     "PostQuerySet",
     "PreviewLink",
     "SearchDocument",
+    "SlugRedirect",
     "Status",
     "StatusChange",
     "TaggedPost",

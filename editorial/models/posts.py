@@ -357,3 +357,25 @@ class SearchDocument(models.Model):
 
     def __str__(self):
         return str(self.post_id)
+
+
+class SlugRedirect(models.Model):
+    """An address an item had before its slug (or kind) changed: answered with a permanent
+    redirect to wherever the item is now, in every language, by the legacy router too.
+
+    Tied to the item, not to a target path, so renaming it twice needs no chain and
+    deleting it takes its old addresses with it.
+    """
+
+    kind = models.CharField(_("kind"), max_length=20, choices=kinds.CHOICES)
+    slug = models.CharField(_("old slug"), max_length=255)
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="old_slugs", verbose_name=_("post"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("old address")
+        verbose_name_plural = _("old addresses")
+        constraints = [models.UniqueConstraint(fields=["kind", "slug"], name="slugredirect_kind_slug_unique")]
+
+    def __str__(self):
+        return f"{self.kind}/{self.slug} → {self.post_id}"

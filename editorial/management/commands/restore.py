@@ -4,7 +4,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from editorial import caching
+from editorial import content
 from editorial.models import GlossaryEntry, Post
 
 
@@ -22,7 +22,7 @@ class Command(BaseCommand):
             )
         with transaction.atomic():  # all or nothing
             call_command("loaddata", file, verbosity=0)
-        transaction.on_commit(caching.content_changed)
+            content.changed(everything=True)
         self.stdout.write(
             f"Restored {Post.objects.count()} posts and {GlossaryEntry.objects.count()} glossary entries from {file}."
         )

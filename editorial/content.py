@@ -1,0 +1,271 @@
+"""What happens when an item changes: the one place to read.
+
+Every writer calls this module: the admin (save, delete, bulk actions), the workflow verbs
+(editorial/workflow.py), the importer (a file, a folder, an upload), revision restore,
+glossary and entity changes, re-rendering, and the moment a scheduled post's time comes.
+
+Inside the writer's transaction, once the item, its tags and its mentions are saved,
+``saved()`` keeps in step what is derived from it:
+
+1. the stored HTML of both languages (``Post.save`` renders what changed; a restore
+   renders everything, since revisions do not hold HTML);
+2. the glossary: the item's inline definitions, its uses, its linked terms;
+3. the search index;
+4. the revision, holding the tags and mentions as they are at the end of the change;
+5. a ``StatusChange`` when the state changed other than by a workflow verb (an import);
+6. the old address, when a public item's slug or kind changed (``SlugRedirect``);
+7. a ``publish_due`` job at a scheduled post's time.
+
+Then, once the transaction commits (``changed()``, batched per transaction): the content
+generation is bumped first, so every cached page and index in every process is stale at
+once, and only then is the static copy refreshed, by a background job.
+"""
+
+from dataclasses import dataclass
+
+import reversion
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import caching, glossary_sync, jobs, search
+from .models import GlossaryUse, Job, Post, PostEntity, SlugRedirect, Status, StatusChange
+
+# --- before and after a change of one item ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class Before:
+    """What an item was before this change: its address and its state."""
+
+    kind: str
+    slug: str
+    status: str
+    published_at: object
+
+    @classmethod
+    def of(cls, pk):
+        if pk is None:
+            return None
+        row = Post.objects.filter(pk=pk).values("kind", "slug", "status", "published_at").first()
+        return cls(**row) if row else None
+
+    @property
+    def was_public(self):
+        return self.status in Status.public() and self.published_at is not None
+
+
+def saved(post, *, before=None, created=False, by=None, found=None, tokens=None, reason="", restored=False):
+    """Keep everything derived from ``post`` in step (call after it and its relations are saved).
+
+    ``before``: ``Before.of(post.pk)`` read before the change (None for a new item).
+    ``found``/``tokens``: the glossary plan and search tokens when the caller made them already
+    (the importer prepares them in worker processes). ``reason``: why the state changed, when
+    it changed other than by a workflow verb (``"import"``).
+    """
+    if restored:
+        fields = post.render_bodies(force=True)
+        Post.objects.filter(pk=post.pk).update(**{name: getattr(post, name) for name in fields})
+    if found is None:
+        glossary_sync.sync_post(post)
+    else:
+        glossary_sync.record(post, found, created=created)
+    search.index_post(post, tokens, created=created)
+    if reversion.is_active():
+        reversion.add_to_revision(post)  # again: its tags and mentions are saved now
+    old_status = before.status if before else Status.DRAFT
+    if reason and (created or old_status != post.status):
+        StatusChange.objects.create(
+            post=post, transition=reason, from_status=old_status, to_status=post.status, by=by, comment=""
+        )
+    items = {(post.kind, post.slug)}
+    if before is not None and (before.kind, before.slug) != (post.kind, post.slug):
+        items.add((before.kind, before.slug))
+        _keep_old_address(post, before)
+    scheduled(post)
+    changed(items)
+
+
+def _keep_old_address(post, before):
+    SlugRedirect.objects.filter(kind=post.kind, slug=post.slug).delete()  # the address is the item's again
+    if before.was_public:
+        SlugRedirect.objects.update_or_create(kind=before.kind, slug=before.slug, defaults={"post": post})
+
+
+def deleting(posts):
+    """Call before deleting ``posts`` (in the same transaction): readers lose them on commit."""
+    changed({(post.kind, post.slug) for post in posts})
+
+
+def transitioned(post):
+    """A workflow verb changed ``post``'s state (the verb records its StatusChange and revision)."""
+    scheduled(post)
+    changed({(post.kind, post.slug)})
+
+
+def scheduled(post):
+    """A post made public for a time still to come gets a job at that time."""
+    at = post.published_at
+    if post.status not in Status.public() or at is None or at <= timezone.now():
+        return
+    waiting = Job.objects.filter(kind="publish_due", state=Job.State.QUEUED, params__post=post.pk, run_after=at)
+    if not waiting.exists():
+        jobs.start("publish_due", _("Publish “%(post)s” at its time") % {"post": post}, params={"post": post.pk},
+                   run_after=at)  # fmt: skip
+
+
+def time_came(post_id):
+    """A scheduled post's time has come (a ``publish_due`` job): readers see it now."""
+    post = Post.objects.filter(pk=post_id).only("kind", "slug", "status", "published_at").first()
+    if post is None or not post.is_public:
+        return _("Nothing to do: the post is gone, unpublished or rescheduled.")
+    changed({(post.kind, post.slug)})
+    return _("“%(slug)s” is public now.") % {"slug": post.slug}
+
+
+# --- changes to what many items show ---------------------------------------------------
+
+
+def glossary_changed(entry_ids, *, by=None):
+    """Glossary entries were edited, merged, split or deleted: their pages change now, and the
+    posts using them get their stored HTML linked again by a job."""
+    entry_ids = sorted(set(entry_ids))
+    changed(paths=_glossary_paths(entry_ids))
+    if entry_ids:
+        jobs.start("glossary", _("Link %(n)d glossary entries in their posts again") % {"n": len(entry_ids)},
+                   params={"entries": entry_ids}, by=by)  # fmt: skip
+
+
+def glossary_deleted(post_ids, *, by=None):
+    """Entries were deleted: the posts that used them lose their links (a job)."""
+    changed(paths=_glossary_paths([]))
+    if post_ids:
+        jobs.start("rerender", _("Render %(n)d posts again") % {"n": len(post_ids)}, params={"posts": post_ids}, by=by)
+
+
+def _glossary_paths(entry_ids):
+    """The static copy's pages of these entries and the glossary's index, in both languages."""
+    from django.urls import reverse
+    from django.utils.translation import override
+
+    from .models import GlossaryEntry
+
+    paths = []
+    for language in settings.LANGUAGES:
+        with override(language[0]):
+            paths.append(reverse("editorial:glossary-list"))
+            paths += [entry.get_absolute_url() for entry in GlossaryEntry.objects.filter(pk__in=entry_ids)]
+    return paths
+
+
+def relink_glossary(entry_ids, *, progress=None):
+    """The ``glossary`` job: every post using one of ``entry_ids`` gets its terms linked again."""
+    post_ids = sorted(set(GlossaryUse.objects.filter(entry_id__in=entry_ids).values_list("post_id", flat=True)))
+    return rerender(post_ids, progress=progress)
+
+
+def entities_changed(entity_ids):
+    """People, organisations… were renamed or deleted: their pages and the posts naming them."""
+    posts = Post.objects.filter(entity_links__entity_id__in=entity_ids).values_list("kind", "slug").distinct()
+    changed(set(posts))
+
+
+def rerender(post_ids=None, *, progress=None):
+    """Render posts again (all when ``post_ids`` is None), with their glossary links and search
+    tokens; one transaction per post, so a job stopped halfway leaves each wholly old or new."""
+    queryset = Post.objects.order_by("pk")
+    if post_ids is not None:
+        queryset = queryset.filter(pk__in=post_ids)
+    if progress:
+        progress.total(queryset.count())
+    resolver = glossary_sync.Resolver(preload=True)
+    count = 0
+    for post in queryset.iterator(chunk_size=100):
+        with transaction.atomic():
+            # From the body again: stored HTML holds each linked term's definition as it was.
+            fields = post.render_bodies(force=True)
+            Post.objects.filter(pk=post.pk).update(**{name: getattr(post, name) for name in fields})
+            glossary_sync.sync_post(post, resolver=resolver)
+            search.index_post(post)
+            changed({(post.kind, post.slug)})
+        count += 1
+        if progress:
+            progress.step(f"{post.kind}/{post.slug}")
+    resolver.flush_aliases()
+    return _("%(n)d posts rendered again.") % {"n": count}, {"posts": count}
+
+
+def restore(version, *, by=None):
+    """Bring a post back to a revision: text, tags, mentions, then everything derived from them."""
+    with transaction.atomic(), reversion.create_revision():
+        before = Before.of(int(version.object_id))
+        version.revision.revert(delete=True)
+        post = Post.objects.get(pk=version.object_id)
+        post.save()  # a new version number: a form open on the old text is now stale
+        reversion.set_user(by)
+        when = timezone.localtime(version.revision.date_created).strftime("%Y-%m-%d %H:%M")
+        reversion.set_comment(_("Restored the revision of %(when)s") % {"when": when})
+        saved(post, before=before, by=by, restored=True)
+    return post
+
+
+# --- after commit: caches first, then the static copy ------------------------------------
+
+
+def changed(items=(), *, paths=(), everything=False):
+    """Readers must see a change to ``items`` [(kind, slug)], to other pages (``paths`` of the
+    static copy) or to ``everything``, once the current transaction commits. Calls within one
+    transaction are gathered into one."""
+    if not connection.in_atomic_block:  # committed already
+        _publish({"items": set(items), "paths": set(paths), "everything": everything})
+        return
+    pending = _pending()
+    pending["items"] |= set(items)
+    pending["paths"] |= set(paths)
+    pending["everything"] |= everything
+
+
+def _pending():
+    # One gathering per outermost transaction; a rolled-back one takes its callback with it.
+    held = getattr(connection, "_editorial_pending", None)
+    if held is not None and _registered(held):
+        return held
+    held = {"items": set(), "paths": set(), "everything": False}
+    connection._editorial_pending = held
+
+    def publish():
+        _publish(held)
+
+    publish._editorial = held
+    transaction.on_commit(publish)
+    return held
+
+
+def _registered(held):
+    return any(getattr(callback, "_editorial", None) is held for _ids, callback, _robust in connection.run_on_commit)
+
+
+def _publish(held):
+    if getattr(connection, "_editorial_pending", None) is held:
+        connection._editorial_pending = None
+    caching.content_changed()  # first: every process's cached pages and indexes are stale
+    if settings.EDITORIAL_STATIC_DIR and (held["items"] or held["paths"] or held["everything"]):
+        refresh_static(held["items"], paths=held["paths"], everything=held["everything"])
+
+
+def refresh_static(items=(), *, paths=(), everything=False):
+    """Queue a refresh of the static copy; joins a refresh that is still waiting."""
+    with transaction.atomic():
+        waiting = Job.objects.select_for_update().filter(kind="static", state=Job.State.QUEUED).first()
+        if waiting is not None:
+            params = waiting.params
+            params["items"] = sorted({tuple(item) for item in params.get("items", [])} | set(items))
+            params["paths"] = sorted(set(params.get("paths", [])) | set(paths))
+            params["everything"] = params.get("everything", False) or everything
+            waiting.params = params
+            waiting.save(update_fields=["params"])
+            return waiting
+        title = _("Build the static copy") if everything else _("Refresh the static copy")
+        params = {"items": sorted(items), "paths": sorted(paths), "everything": everything}
+        return jobs.start("static", title, params=params)

@@ -1,0 +1,213 @@
+"""Background jobs: long work off the request, with progress an editor can follow.
+
+``start(kind, …)`` records a ``Job`` and, once the caller's transaction commits, hands its
+id to the worker (editorial/tasks.py). ``run`` marks it running, calls the kind's handler
+with a ``Progress`` (files done of total, the one at hand, failures with their reasons),
+then records the result, or the error if the handler raised. A job whose worker died
+(no sign of life for ``EDITORIAL_JOB_STALLED_AFTER``) or that failed may be retried: its
+handler starts again from the beginning, and every handler is safe to run twice (an
+import skips files already imported; a refresh rewrites what is there).
+
+The kinds:
+
+* ``import``: uploaded files or a .zip (editorial/uploads.py), saved under
+  ``EDITORIAL_UPLOAD_DIR`` until the import succeeded;
+* ``static``: refresh the static copy for some items, or build it whole;
+* ``glossary``: glossary entries changed: link their posts' stored HTML again;
+* ``rerender``: render posts' bodies again (all, or some);
+* ``publish_due``: a scheduled post's time has come.
+"""
+
+import logging
+import shutil
+import time
+import traceback
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import Job
+
+logger = logging.getLogger("editorial.jobs")
+
+HANDLERS = {}
+
+
+def handler(kind):
+    def register(function):
+        HANDLERS[kind] = function
+        return function
+
+    return register
+
+
+def start(kind, title, *, params=None, by=None, run_after=None):
+    """A new job; the worker gets it when the current transaction commits."""
+    job = Job.objects.create(kind=kind, title=title[:300], params=params or {}, created_by=by, run_after=run_after)
+    transaction.on_commit(lambda: _enqueue(job))
+    return job
+
+
+def retry(job):
+    """Run a failed (or stalled) job again from the beginning."""
+    Job.objects.filter(pk=job.pk).update(
+        state=Job.State.QUEUED, error="", failures=[], done=0, current="", summary="", result={}, finished_at=None
+    )
+    job.refresh_from_db()
+    transaction.on_commit(lambda: _enqueue(job))
+    return job
+
+
+def _enqueue(job):
+    from .tasks import run_job
+
+    task = run_job.using(run_after=job.run_after) if job.run_after else run_job
+    result = task.enqueue(job.pk)
+    Job.objects.filter(pk=job.pk).update(task_id=str(result.id))
+
+
+class Progress:
+    """What a handler reports as it goes; written to the job's row a few times a second at most."""
+
+    EVERY = 0.5  # seconds between two writes
+
+    def __init__(self, job):
+        self.job = job
+        self._written = 0.0
+
+    def total(self, n):
+        self.job.total = n
+        self._write(force=True)
+
+    def step(self, current="", *, done=None):
+        self.job.done = self.job.done + 1 if done is None else done
+        self.job.current = str(current)[:500]
+        self._write()
+
+    def fail(self, item, message, line=None):
+        self.job.failures.append({"item": str(item), "message": str(message), "line": line})
+        self._write()
+
+    def _write(self, force=False):
+        now = time.monotonic()
+        if not force and now - self._written < self.EVERY:
+            return
+        self._written = now
+        self.flush()
+
+    def flush(self):
+        job = self.job
+        Job.objects.filter(pk=job.pk).update(
+            total=job.total, done=job.done, current=job.current, failures=job.failures, heartbeat_at=timezone.now()
+        )
+
+
+def run(job_id):
+    """Run one job (the worker calls this through editorial.tasks.run_job)."""
+    with transaction.atomic():
+        job = Job.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.state == Job.State.DONE:
+            return None  # deleted, or run already (a task enqueued twice)
+        job.state, job.started_at, job.heartbeat_at = Job.State.RUNNING, timezone.now(), timezone.now()
+        job.attempts += 1
+        job.done, job.failures, job.error = 0, [], ""
+        job.save()
+    progress = Progress(job)
+    try:
+        summary, details = HANDLERS[job.kind](job, progress)
+    except Exception as exc:
+        progress.flush()
+        job.state, job.finished_at = Job.State.FAILED, timezone.now()
+        job.error = f"{type(exc).__name__}: {exc}\n\n{traceback.format_exc()}"
+        job.save(update_fields=["state", "finished_at", "error"])
+        logger.exception("job %s (%s) failed", job.pk, job.kind)
+        raise
+    progress.flush()
+    job.state, job.finished_at, job.current = Job.State.DONE, timezone.now(), ""
+    job.summary, job.result = summary, details or {}
+    job.save(update_fields=["state", "finished_at", "current", "summary", "result"])
+    return summary
+
+
+# --- the kinds of job ---------------------------------------------------------------------
+
+
+@handler("import")
+def _import(job, progress):
+    from . import uploads
+
+    params = job.params
+    result = uploads.import_saved(
+        params["files"],
+        progress=progress,
+        hold=params.get("hold"),
+        author=job.created_by,
+        overwrite=params.get("overwrite", False),
+        dry_run=params.get("dry_run", False),
+    )
+    if not params.get("dry_run"):
+        shutil.rmtree(upload_folder(job), ignore_errors=True)  # imported: the files are in the database now
+    return result.summary(), uploads.report_details(result)
+
+
+def upload_folder(job):
+    return settings.EDITORIAL_UPLOAD_DIR / f"job-{job.pk}"
+
+
+@handler("static")
+def _static(job, progress):
+    from . import static_site
+
+    outdir = settings.EDITORIAL_STATIC_DIR
+    if not outdir:
+        return _("No static copy is configured (EDITORIAL_STATIC_DIR)."), {}
+    items = [tuple(item) for item in job.params.get("items", [])]
+    if job.params.get("everything") or len(items) > static_site.REFRESH_LIMIT:
+        progress.total(0)
+        report = static_site.build(outdir, workers=1, progress=lambda n: progress.step(f"{n} pages", done=n))
+    else:
+        paths = job.params.get("paths", [])
+        progress.total(len(items) + bool(paths))
+        report = static_site.Report()
+        for kind, slug in items:
+            progress.step(f"{kind}/{slug}")
+            report.add(static_site.refresh_post(outdir, kind, slug))
+        if paths:
+            progress.step(", ".join(paths[:3]))
+            report.add(static_site.refresh_paths(outdir, paths))
+    for path, status in report.failed:
+        progress.fail(path, f"HTTP {status}")
+    return str(report), {"written": report.written, "removed": report.removed}
+
+
+@handler("glossary")
+def _glossary(job, progress):
+    from . import content
+
+    return content.relink_glossary(job.params.get("entries", []), progress=progress)
+
+
+@handler("rerender")
+def _rerender(job, progress):
+    from . import content
+
+    return content.rerender(job.params.get("posts"), progress=progress)
+
+
+@handler("publish_due")
+def _publish_due(job, progress):
+    from . import content
+
+    return content.time_came(job.params["post"]), {}
+
+
+@handler("invalidate")
+def _invalidate(job, progress):
+    """The cache could not be told of a change (it was down): tell it now, or try again soon."""
+    from . import caching
+
+    if caching.content_changed():
+        return _("Cached pages invalidated."), {}
+    return _("The cache is still unreachable; another attempt is queued."), {}
