@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import caching, glossary_sync, jobs, search
-from .models import GlossaryUse, Job, Post, PostEntity, SlugRedirect, Status, StatusChange
+from .models import GlossaryUse, Job, Post, SlugRedirect, Status, StatusChange
 
 # --- before and after a change of one item ---------------------------------------------
 

@@ -18,6 +18,7 @@ class PostAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        self._keep_unchanged_text(cleaned)
         public = self.instance.status in Status.public()
         if public and "published_at" in self.fields and cleaned.get("published_at") is None:
             self.add_error(
@@ -30,6 +31,20 @@ class PostAdminForm(forms.ModelForm):
             if current.version != loaded:
                 raise ValidationError(self._stale_message(current, loaded), code="stale")
         return cleaned
+
+    def _keep_unchanged_text(self, cleaned):
+        """A browser sends a textarea back with CRLF line ends and the form strips its ends: text
+        that differs from the stored one only so is the stored text (no invented changes)."""
+        if not self.instance.pk:
+            return
+        for name, value in cleaned.items():
+            if not isinstance(value, str):
+                continue
+            value = value.replace("\r\n", "\n")
+            stored = getattr(self.instance, name, None)
+            if isinstance(stored, str) and stored.strip() == value.strip():
+                value = stored
+            cleaned[name] = value
 
     @staticmethod
     def _stale_message(current, loaded):

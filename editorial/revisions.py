@@ -47,16 +47,23 @@ def snapshot(version):
     """The comparable values of a post revision, tags and mentions included."""
     fields = version.field_dict
     values = {name: _text(fields.get(name)) for name, _label in COMPARED_FIELDS}
-    related = version.revision.version_set.all()
-    tag_ids = [v.field_dict.get("tag") for v in related if v.content_type.model_class() is TaggedPost]
+    # Fields as reversion gives them: foreign keys by attribute name (tag_id, entity_id). Only
+    # this post's rows (a revision may hold others), tags in the order given (by id).
+    related = [v.field_dict | {"_model": v.content_type.model_class()} for v in version.revision.version_set.all()]
+    object_id = int(version.object_id)
+    tagged = sorted(
+        (d for d in related if d["_model"] is TaggedPost and d.get("content_object_id") == object_id),
+        key=lambda d: d.get("id") or 0,
+    )
+    tag_ids = [d.get("tag_id") for d in tagged]
     links = sorted(
-        (v.field_dict for v in related if v.content_type.model_class() is PostEntity),
+        (d for d in related if d["_model"] is PostEntity and d.get("post_id") == object_id),
         key=lambda d: d.get("position") or 0,
     )
     names = dict(Tag.objects.filter(pk__in=tag_ids).values_list("pk", "name"))
     values["tags"] = ", ".join(names.get(pk, f"#{pk}") for pk in tag_ids)
-    entities = Entity.objects.in_bulk([d.get("entity") for d in links])
-    values["mentions"] = "\n".join(str(entities.get(d.get("entity"), d.get("entity"))) for d in links)
+    entities = Entity.objects.in_bulk([d.get("entity_id") for d in links])
+    values["mentions"] = "\n".join(str(entities.get(d.get("entity_id"), f"#{d.get('entity_id')}")) for d in links)
     return values
 
 

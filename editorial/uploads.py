@@ -134,8 +134,15 @@ def report_details(result):
         "summary": result.summary(),
         "counts": {a: result.count(a) for a in ("created", "updated", "unchanged", "conflict", "failed")},
         "files": [
-            {"path": f.path, "action": f.action, "message": f.message, "line": f.line, "repairs": f.repairs,
-             "notes": f.notes, "visibility": f.visibility}
+            {
+                "path": f.path,
+                "action": f.action,
+                "message": f.message,
+                "line": f.line,
+                "repairs": f.repairs,
+                "notes": f.notes,
+                "visibility": f.visibility,
+            }
             for f in worth[:REPORTED]
         ],  # fmt: skip
         "left_out": max(0, len(worth) - REPORTED),

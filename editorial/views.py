@@ -302,7 +302,9 @@ def post_source(request, kind, slug):
         moved = redirects.moved_to(kind, slug)
         if moved is None:
             raise Http404("No such item.")
-        return HttpResponsePermanentRedirect(reverse("editorial:post-source", kwargs={"kind": moved.kind, "slug": moved.slug}))
+        return HttpResponsePermanentRedirect(
+            reverse("editorial:post-source", kwargs={"kind": moved.kind, "slug": moved.slug})
+        )
     response = HttpResponse(item_file(post), content_type="text/markdown; charset=utf-8")
     if request.GET.get("download"):
         response["Content-Disposition"] = content_disposition_header(True, f"{post.slug}.md")

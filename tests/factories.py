@@ -55,6 +55,7 @@ def post_form_data(post, **changes):
         "slug": post.slug,
         "summary_zh_hans": post.summary_zh_hans,
         "body_zh_hans": post.body_zh_hans,
+        "date": post.date.isoformat() if post.date else "",
         "tags": "",
         "entity_links-TOTAL_FORMS": "0",
         "entity_links-INITIAL_FORMS": "0",

@@ -216,7 +216,9 @@ def test_a_file_gone_from_the_repository_is_reported_and_archived_only_when_aske
     assert client.get("/zh/notes/-h3u1KJAduk/").status_code == 404
     change = StatusChange.objects.filter(post__kind="note", post__slug="-h3u1KJAduk").first()  # the newest
     assert change.to_status == "archived" and "gone" in change.comment
-    assert StatusChange.objects.filter(post__slug="-h3u1KJAduk", transition="import").count() == 1  # its arrival
+    assert (
+        StatusChange.objects.filter(post__kind="note", post__slug="-h3u1KJAduk", transition="import").count() == 1
+    )  # its arrival
     assert client.get("/zh/posts/-h3u1KJAduk/").status_code == 200  # the post of that name is untouched
 
 

@@ -94,7 +94,9 @@ def test_someone_who_may_not_publish_imports_drafts_only(client, django_user_mod
     assert Post.objects.get(slug="a").status == Status.DRAFT
 
 
-def test_an_author_cannot_change_a_published_post_or_someone_elses_draft_by_uploading(client, django_user_model, upload):
+def test_an_author_cannot_change_a_published_post_or_someone_elses_draft_by_uploading(
+    client, django_user_model, upload
+):
     from django.contrib.auth.models import Group
 
     from editorial import importers

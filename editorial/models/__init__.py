@@ -1,6 +1,16 @@
 from .glossary import GlossaryAlias, GlossaryEntry, GlossaryUse, GlossaryVariant
 from .jobs import Job
-from .posts import Entity, Post, PostEntity, PostQuerySet, SearchDocument, SlugRedirect, Status, TaggedPost, validate_slug_text
+from .posts import (
+    Entity,
+    Post,
+    PostEntity,
+    PostQuerySet,
+    SearchDocument,
+    SlugRedirect,
+    Status,
+    TaggedPost,
+    validate_slug_text,
+)
 from .workflow import PREVIEW_SALT, PreviewLink, StatusChange
 
 __all__ = [
