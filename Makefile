@@ -1,5 +1,5 @@
 # Two commands do all set-up on a fresh machine:
-#   make run   - venv, install, migrate, sample content, admin account, serve on 127.0.0.1:8000
+#   make run   - venv, install, migrate, sample content, admin account, server + job worker on 127.0.0.1:8000
 #   make test  - the whole test suite (SQLite; DATABASE_URL=postgres://… runs it on PostgreSQL)
 SHELL := /bin/bash
 VENV := .venv
@@ -23,9 +23,13 @@ setup: install
 	$(PY) manage.py load_sample_content
 	$(PY) manage.py ensure_admin
 
+# The server and, beside it, the worker that runs background jobs (uploads, static refreshes,
+# scheduled publication): Ctrl-C stops both.
 run: setup
 	@echo "Serving on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/; Ctrl-C stops)"
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
+	@export DJANGO_DEBUG=$${DJANGO_DEBUG:-1}; trap 'kill 0' EXIT; \
+	$(PY) manage.py db_worker --queue-name '*' --interval 1 & \
+	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -117,7 +117,7 @@ def run(job_id):
     progress = Progress(job)
     try:
         summary, details = HANDLERS[job.kind](job, progress)
-    except Exception as exc:
+    except BaseException as exc:  # an error, or the worker told to stop (a second Ctrl-C, SIGTERM)
         progress.flush()
         job.state, job.finished_at = Job.State.FAILED, timezone.now()
         job.error = f"{type(exc).__name__}: {exc}\n\n{traceback.format_exc()}"
