@@ -1,7 +1,10 @@
+import logging
+
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -14,6 +17,8 @@ from .admin_workflow import MineFilter, WorkflowAdminMixin
 from .forms import ImportUploadForm, PostAdminForm
 from .models import Entity, Post, PostEntity, Status
 from .uploads import start_import
+
+logger = logging.getLogger(__name__)
 
 LIST_DEFERRED = ["body", "body_zh_hans", "body_en", "body_html", "body_html_zh_hans", "body_html_en", "front_matter"]
 LIST_DEFERRED += ["toc", "summary", "summary_zh_hans", "summary_en", "insight", "insight_zh_hans", "insight_en"]
@@ -131,6 +136,39 @@ class PostAdmin(WorkflowAdminMixin, VersionAdmin, TabbedTranslationAdmin):
         with transaction.atomic():
             content.deleting(list(queryset.only("kind", "slug")))
             super().delete_queryset(request, queryset)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except (PermissionDenied, Http404):
+            raise
+        except Exception:
+            if request.method != "POST" or getattr(request, "_editorial_save_failed", False):
+                raise
+            # Nothing was saved (the transaction rolled back). Show the form again with every
+            # character the editor typed, and say so, instead of a 500 page that loses it all.
+            logger.exception("saving post %s failed", object_id)
+            request._editorial_save_failed = True
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if not getattr(request, "_editorial_save_failed", False):
+            return form
+
+        class SaveFailed(form):
+            def clean(self):
+                cleaned = super().clean()
+                raise ValidationError(
+                    _(
+                        "The post could not be saved because of an error on the server; nothing was "
+                        "changed. Your text is still in the form: try again, or copy it somewhere safe."
+                    ),
+                    code="save_failed",
+                )
+                return cleaned
+
+        return SaveFailed
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         request._editorial_restoring = True  # revisions hold no HTML: render everything on save

@@ -56,13 +56,13 @@ class Before:
         return self.status in Status.public() and self.published_at is not None
 
 
-def saved(post, *, before=None, created=False, by=None, found=None, tokens=None, reason="", restored=False):
+def saved(post, *, before=None, created=False, by=None, found=None, tokens=None, reason="", comment="", restored=False):
     """Keep everything derived from ``post`` in step (call after it and its relations are saved).
 
     ``before``: ``Before.of(post.pk)`` read before the change (None for a new item).
     ``found``/``tokens``: the glossary plan and search tokens when the caller made them already
     (the importer prepares them in worker processes). ``reason``: why the state changed, when
-    it changed other than by a workflow verb (``"import"``).
+    it changed other than by a workflow verb (``"import"``), with ``comment`` for its history.
     """
     if restored:
         fields = post.render_bodies(force=True)
@@ -77,7 +77,7 @@ def saved(post, *, before=None, created=False, by=None, found=None, tokens=None,
     old_status = before.status if before else Status.DRAFT
     if reason and (created or old_status != post.status):
         StatusChange.objects.create(
-            post=post, transition=reason, from_status=old_status, to_status=post.status, by=by, comment=""
+            post=post, transition=reason, from_status=old_status, to_status=post.status, by=by, comment=comment
         )
     items = {(post.kind, post.slug)}
     if before is not None and (before.kind, before.slug) != (post.kind, post.slug):

@@ -402,7 +402,7 @@ class _Importer:
         _set_entities(post, {key: values[key] for key in ENTITY_KEYS}, self.names, created=created)
         content.saved(
             post, before=before, created=created, by=self.author, found=found, tokens=prepared.search_tokens,
-            reason="import",
+            reason="import", comment=f"imported from {kinds.get(kind).folder}/{slug}.md",
         )  # fmt: skip
         report.action = "created" if created else "updated"
 

@@ -117,17 +117,20 @@ def run(job_id):
     progress = Progress(job)
     try:
         summary, details = HANDLERS[job.kind](job, progress)
-    except BaseException as exc:  # an error, or the worker told to stop (a second Ctrl-C, SIGTERM)
         progress.flush()
+        job.state, job.finished_at, job.current = Job.State.DONE, timezone.now(), ""
+        job.summary, job.result = summary, details or {}
+        with transaction.atomic():  # a result that cannot be stored fails the job, nothing else
+            job.save(update_fields=["state", "finished_at", "current", "summary", "result"])
+    except BaseException as exc:  # an error, or the worker told to stop (a second Ctrl-C, SIGTERM)
         job.state, job.finished_at = Job.State.FAILED, timezone.now()
         job.error = f"{type(exc).__name__}: {exc}\n\n{traceback.format_exc()}"
-        job.save(update_fields=["state", "finished_at", "error"])
+        Job.objects.filter(pk=job.pk).update(
+            state=job.state, finished_at=job.finished_at, error=job.error, total=job.total, done=job.done,
+            current=job.current, failures=job.failures, heartbeat_at=timezone.now(),
+        )  # fmt: skip
         logger.exception("job %s (%s) failed", job.pk, job.kind)
         raise
-    progress.flush()
-    job.state, job.finished_at, job.current = Job.State.DONE, timezone.now(), ""
-    job.summary, job.result = summary, details or {}
-    job.save(update_fields=["state", "finished_at", "current", "summary", "result"])
     return summary
 
 

@@ -139,8 +139,8 @@ def report_details(result):
                 "action": f.action,
                 "message": f.message,
                 "line": f.line,
-                "repairs": f.repairs,
-                "notes": f.notes,
+                "repairs": [str(r) for r in f.repairs],
+                "notes": [str(n) for n in f.notes],
                 "visibility": f.visibility,
             }
             for f in worth[:REPORTED]

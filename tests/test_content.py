@@ -335,3 +335,22 @@ def test_a_rolled_back_change_publishes_nothing(django_capture_on_commit_callbac
         with transaction.atomic():
             content.changed({(post.kind, post.slug)})
     assert caching.generation() != generation
+
+
+def test_a_save_that_fails_on_the_server_keeps_every_typed_character(client, editor, imported, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("the glossary scan fell over")
+
+    monkeypatch.setattr(content, "saved", broken)
+    client.force_login(editor)
+    typed = "我花了一个小时写的新段落。\n\n" + imported.body_zh_hans
+    response = client.post(
+        reverse("admin:editorial_post_change", args=[imported.pk]),
+        post_form_data(imported, body_zh_hans=typed, title_zh_hans="新标题", tags="大模型, 推理"),
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "我花了一个小时写的新段落。" in html and "新标题" in html
+    assert "could not be saved" in html or "无法保存" in html
+    imported.refresh_from_db()
+    assert imported.title_zh_hans == "令牌的故事" and "一个小时" not in imported.body_zh_hans

@@ -26,11 +26,18 @@ pytestmark = pytest.mark.django_db
 GOOD = "---\ntitle: 标题{n}\ndate: '2025-01-02'\n---\n正文{n}。\n"
 
 
-def archive(n, bad=()):
+REPAIRED = (
+    "---\ntitle: 要修的\n---\n中文段落。\n\n<details><summary>View/Hide Original English</summary>"
+    '<p class="english-text">An unclosed block.</p>\n'
+)
+
+
+def archive(n, bad=(), repaired=()):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as zipped:
         for i in range(n):
-            zipped.writestr(f"notes/n{i:03d}.md", "---\ntitle: [\n---\n" if i in bad else GOOD.format(n=i))
+            text = "---\ntitle: [\n---\n" if i in bad else REPAIRED if i in repaired else GOOD.format(n=i)
+            zipped.writestr(f"notes/n{i:03d}.md", text)
     return SimpleUploadedFile("site.zip", buffer.getvalue(), content_type="application/zip")
 
 
@@ -42,7 +49,7 @@ def send(client, file, capture):
 
 
 def test_an_upload_returns_at_once_and_its_page_counts_up(admin_client, django_capture_on_commit_callbacks, worker):
-    job = send(admin_client, archive(30, bad={7}), django_capture_on_commit_callbacks)
+    job = send(admin_client, archive(30, bad={7}, repaired={9}), django_capture_on_commit_callbacks)
     assert not Post.objects.exists()  # nothing imported inside the request
     page = admin_client.get(reverse("admin:editorial_job_change", args=[job.pk])).content.decode()
     assert 'http-equiv="refresh"' in page  # the page follows the job while it waits or runs
@@ -53,6 +60,7 @@ def test_an_upload_returns_at_once_and_its_page_counts_up(admin_client, django_c
     page = admin_client.get(reverse("admin:editorial_job_change", args=[job.pk])).content.decode()
     assert "30 files: 29 created" in page and 'http-equiv="refresh"' not in page
     assert "site.zip:notes/n007.md" in page and "YAML" in page  # the failure, with its reason
+    assert "site.zip:notes/n009.md" in page and ("repaired block" in page or "修复" in page)
     assert not jobs.upload_folder(job).exists()  # imported: the saved upload is gone
 
 
@@ -142,7 +150,9 @@ def test_a_change_made_by_another_process_reaches_this_ones_cached_pages(client,
         assert client.get("/zh/").headers.get("X-Page-Cache") == "miss"
 
 
-def test_when_redis_is_down_pages_render_uncached_and_the_invalidation_waits(client, django_capture_on_commit_callbacks):
+def test_when_redis_is_down_pages_render_uncached_and_the_invalidation_waits(
+    client, django_capture_on_commit_callbacks
+):
     down = {"default": {"BACKEND": "editorial.cache_backends.ResilientRedisCache", "LOCATION": "redis://127.0.0.1:1/0"}}
     PostFactory(slug="p", title_zh_hans="仍然可读", status="published", published_at=timezone.now())
     with override_settings(CACHES=down):
