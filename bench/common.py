@@ -102,6 +102,20 @@ def gunicorn(env, workers=2, port=None):
 
 
 @contextlib.contextmanager
+def job_worker(env):
+    """The background worker (manage.py db_worker), as production runs it beside gunicorn."""
+    process = subprocess.Popen(
+        [PYTHON, "manage.py", "db_worker", "--queue-name", "*", "--interval", "0.1", "--no-reload"],
+        cwd=ROOT, env=env, start_new_session=True, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        yield process
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=60)
+
+
+@contextlib.contextmanager
 def nginx(root):
     """nginx serving ``root`` as static files on 127.0.0.1 (2 workers, as the app has)."""
     port = free_port()

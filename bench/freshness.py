@@ -6,18 +6,17 @@
 Sets up a fresh SQLite database (or DATABASE_URL) in a temporary folder with the default
 cache (a folder every process shares), imports the sample posts (or --site, a checkout of
 the content repository), builds the static copy, then starts what production runs: gunicorn
-with two workers and the job worker (`db_worker`), with EDITORIAL_STATIC_DIR set. This
-process is a third one, as an editor's admin or a `manage.py` command would be: it edits,
-archives, restores from archive, restores a revision, deletes and imports, each through the
-content service, and after each commit times how long until every one of --requests
-requests to the two workers answers with the change, and until the static copy holds it.
-Prints a Markdown table and the load average.
+with two workers and the job worker, with EDITORIAL_STATIC_DIR set. This process is a third
+one, as an editor's admin or a `manage.py` command would be: it edits, archives, restores
+from archive, restores a revision, imports (through `manage.py import_markdown`, a fourth
+process) and deletes, each through the content service, and after each commit times how
+long until every one of --requests requests to the two workers answers with the change, and
+until the static copy holds it. Prints a Markdown table and the load average.
 """
 
 import argparse
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -25,17 +24,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
-PORT = 8842
-
-
-def fetch(path):
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{PORT}{path}", timeout=10) as response:
-            return response.status, response.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, ""
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import ROOT, environment, gunicorn, job_worker, manage  # noqa: E402
 
 
 def until(check, limit=30.0):
@@ -53,44 +43,22 @@ def main():
     parser.add_argument("--requests", type=int, default=10)
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="cms-fresh-"))
-    env = {
-        **os.environ,
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": "freshness-bench-" + "x" * 40,
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "CACHE_URL": f"file://{work}/cache",
-        "EDITORIAL_STATIC_DIR": str(work / "public"),
-        "EDITORIAL_UPLOAD_DIR": str(work / "uploads"),
-    }
-    env.setdefault("DATABASE_URL", f"sqlite:///{work}/db.sqlite3")
-    os.environ.update(env)
-    run = lambda *a: subprocess.run([PYTHON, "manage.py", *a], cwd=ROOT, env=env, check=True, capture_output=True)  # noqa: E731
-    run("migrate", "--noinput")
-    run("collectstatic", "--noinput")
-    run("import_markdown", args.site or str(ROOT / "sample_content"))
-    run("build_static", str(work / "public"))
-    servers = [
-        subprocess.Popen(
-            [str(Path(PYTHON).parent / "gunicorn"), "cms.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{PORT}"],
-            cwd=ROOT,
-            env=env,
-            stderr=subprocess.DEVNULL,
-        ),  # fmt: skip
-        subprocess.Popen(
-            [PYTHON, "manage.py", "db_worker", "--queue-name", "*", "--interval", "0.1", "--no-reload"],
-            cwd=ROOT,
-            env=env,
-            stderr=subprocess.DEVNULL,
-        ),  # fmt: skip
-    ]
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{work}/db.sqlite3"
+    env = environment(
+        url,
+        CACHE_URL=f"file://{work}/cache",
+        EDITORIAL_STATIC_DIR=str(work / "public"),
+        EDITORIAL_UPLOAD_DIR=str(work / "uploads"),
+    )
     try:
-        until(lambda: fetch("/zh/")[0] == 200)
-        rows = measure(work, args.requests, run)
+        manage(env, "migrate", "--noinput")
+        manage(env, "collectstatic", "--noinput")
+        manage(env, "import_markdown", args.site or str(ROOT / "sample_content"))
+        manage(env, "build_static", str(work / "public"))
+        os.environ.update(env)
+        with gunicorn(env) as (base, _process), job_worker(env):
+            rows = measure(work, base, args.requests, env)
     finally:
-        for server in servers:
-            server.terminate()
-        for server in servers:
-            server.wait(10)
         shutil.rmtree(work, ignore_errors=True)
     print(f"\n| change | every page shows it ({args.requests} requests, 2 workers) | static copy shows it |")
     print("| --- | --- | --- |")
@@ -100,70 +68,82 @@ def main():
     print(f"\nload average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
-def measure(work, n, run):
+def measure(work, base, n, env):
     import django
 
     sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings")
     django.setup()
     from django.contrib.auth import get_user_model
+    from django.db import transaction
     from reversion.models import Version
 
     from editorial import content, workflow
     from editorial.models import Post
 
+    def fetch(path):
+        try:
+            with urllib.request.urlopen(base + path, timeout=10) as response:  # noqa: S310 - our server
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, ""
+
     editor = get_user_model().objects.create_superuser("bench-editor", "b@example.com", "x")
     post = Post.objects.public().filter(kind="note").order_by("pk").first()
-    url = post.get_absolute_url()
-    static = work / "public" / url.lstrip("/") / "index.html"
+    path = post.get_absolute_url()
+    static = work / "public" / path.lstrip("/") / "index.html"
     home_static = work / "public" / "zh" / "index.html"
-
-    def warm():
-        for _ in range(n):
-            fetch(url), fetch("/zh/")
-
-    def everywhere(check):
-        return lambda: all(check(*fetch(url)) for _ in range(n))
-
+    text = lambda file: file.read_text() if file.exists() else ""  # noqa: E731
     rows = []
 
-    def step(name, change, page_check, file_check):
-        warm()  # both workers hold the page in the cache
+    def step(name, change, shows, in_static, page=path):
+        for _ in range(n):  # both workers hold the pages in the cache
+            fetch(page), fetch("/zh/")
         change()
-        pages = until(everywhere(page_check))
-        static_seconds = until(file_check)
-        rows.append((name, pages, static_seconds))
+        rows.append((name, until(lambda: all(shows(*fetch(page)) for _ in range(n))), until(in_static)))
 
     def edit():
         post.refresh_from_db()
-        before = content.Before.of(post.pk)
-        post.title_zh_hans = "新鲜度测试标题"
-        post.save()
-        content.saved(post, before=before, by=editor)
-
-    text = lambda path: path.read_text() if path.exists() else ""  # noqa: E731
-    step("edit (title)", edit, lambda s, body: "新鲜度测试标题" in body, lambda: "新鲜度测试标题" in text(static))
-    step("archive", lambda: workflow.archive(post, by=editor), lambda s, body: s == 404, lambda: not static.exists())
-    step("restore from archive", lambda: workflow.unarchive(post, by=editor), lambda s, body: s == 200,
-         lambda: static.exists())  # fmt: skip
-    first = Version.objects.get_for_object(post).last()
-    step("restore a revision", lambda: content.restore(first, by=editor),
-         lambda s, body: "新鲜度测试标题" not in body, lambda: "新鲜度测试标题" not in text(static))  # fmt: skip
-    note = work / "incoming" / "notes" / "freshness-new.md"
-    note.parent.mkdir(parents=True)
-    note.write_text("---\ntitle: 新鲜度导入\ndate: '2026-12-01'\n---\n刚导入。\n", encoding="utf-8")
-    warm()
-    run("import_markdown", str(note.parent.parent))  # another process: a command
-    rows.append(("import (manage.py)", until(lambda: all("新鲜度导入" in fetch("/zh/")[1] for _ in range(n))),
-                 until(lambda: "新鲜度导入" in text(home_static))))  # fmt: skip
+        with transaction.atomic():
+            before = content.Before.of(post.pk)
+            post.title_zh_hans = "新鲜度测试标题"
+            post.save()
+            content.saved(post, before=before, by=editor)
 
     def delete():
-        from django.db import transaction
-
         with transaction.atomic():
             content.deleting([post])
             post.delete()
 
+    first = Version.objects.get_for_object(post).last()
+    step("edit (title)", edit, lambda s, body: "新鲜度测试标题" in body, lambda: "新鲜度测试标题" in text(static))
+    step("archive", lambda: workflow.archive(post, by=editor), lambda s, body: s == 404, lambda: not static.exists())
+    step("restore from archive", lambda: workflow.unarchive(post, by=editor), lambda s, body: s == 200,
+         lambda: static.exists())  # fmt: skip
+    restored = lambda s, body: s == 200 and "新鲜度测试标题" not in body  # noqa: E731
+    step("restore a revision", lambda: content.restore(first, by=editor), restored,
+         lambda: "新鲜度测试标题" not in text(static))  # fmt: skip
+    folder = work / "incoming" / "notes"
+    folder.mkdir(parents=True)
+    (folder / "freshness-new.md").write_text("---\ntitle: 新鲜度导入\ndate: '2026-12-01'\n---\n刚导入。\n", "utf-8")
+    step("import (manage.py, another process)", lambda: manage(env, "import_markdown", str(folder.parent)),
+         lambda s, body: "新鲜度导入" in body, lambda: "新鲜度导入" in text(home_static), page="/zh/")  # fmt: skip
+    # A post scheduled 3 s ahead: timed from its publication time, with nobody touching anything.
+    import datetime
+
+    from django.utils import timezone
+
+    later = Post.objects.public().filter(kind="note").exclude(pk=post.pk).order_by("pk").first()
+    later_path = later.get_absolute_url()
+    later_static = work / "public" / later_path.lstrip("/") / "index.html"
+    workflow.unpublish(later, by=editor)
+    workflow.submit(later, by=editor)
+    when = timezone.now() + datetime.timedelta(seconds=3)
+    workflow.publish(later, by=editor, at=when)
+    for _ in range(n):
+        fetch(later_path)  # 404s, cached
+    time.sleep(max(0.0, (when - timezone.now()).total_seconds()))
+    rows.append(("scheduled time comes", until(lambda: all(fetch(later_path)[0] == 200 for _ in range(n))),
+                 until(later_static.exists)))  # fmt: skip
     step("delete", delete, lambda s, body: s == 404, lambda: not static.exists())
     return rows
 

@@ -11,6 +11,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 from reversion.admin import VersionAdmin
+from taggit.models import Tag
 
 from . import admin_glossary, admin_jobs, content  # noqa: F401 (admin_glossary, admin_jobs register themselves)
 from .admin_workflow import MineFilter, WorkflowAdminMixin
@@ -248,3 +249,34 @@ class EntityAdmin(admin.ModelAdmin):
     @admin.display(description=_("posts"), ordering="post_count")
     def post_count(self, obj):
         return obj.post_count
+
+
+admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    """Tags, renamed or deleted through the content service (their posts' pages change).
+
+    Not taggit's own admin: its inline and its "merge" action work on taggit's generic
+    TaggedItem, which our posts do not use (TaggedPost), so they showed nothing and merged nothing.
+    """
+
+    list_display = ["name", "slug"]
+    ordering = ["name", "slug"]
+    search_fields = ["name"]
+    readonly_fields = ["slug"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        content.tags_changed([obj.pk])
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            content.tags_changed([obj.pk])  # before: afterwards no post has it
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            content.tags_changed(list(queryset.values_list("pk", flat=True)))
+            super().delete_queryset(request, queryset)

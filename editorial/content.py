@@ -171,6 +171,12 @@ def entities_changed(entity_ids):
     changed(set(posts))
 
 
+def tags_changed(tag_ids):
+    """Tags were renamed or deleted: their pages and the posts carrying them."""
+    posts = Post.objects.filter(tagged_items__tag_id__in=tag_ids).values_list("kind", "slug").distinct()
+    changed(set(posts))
+
+
 def rerender(post_ids=None, *, progress=None):
     """Render posts again (all when ``post_ids`` is None), with their glossary links and search
     tokens; one transaction per post, so a job stopped halfway leaves each wholly old or new."""

@@ -354,3 +354,14 @@ def test_a_save_that_fails_on_the_server_keeps_every_typed_character(client, edi
     assert "could not be saved" in html or "无法保存" in html
     imported.refresh_from_db()
     assert imported.title_zh_hans == "令牌的故事" and "一个小时" not in imported.body_zh_hans
+
+
+def test_renaming_a_tag_shows_on_its_posts(client, editor, imported, django_capture_on_commit_callbacks):
+    from taggit.models import Tag
+
+    assert "推理" in public_html(client, "/zh/notes/tokens/")[1]
+    tag = Tag.objects.get(name="推理")
+    client.force_login(editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("admin:taggit_tag_change", args=[tag.pk]), {"name": "模型推理"})
+    assert "模型推理" in public_html(client, "/zh/notes/tokens/")[1]
