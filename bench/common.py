@@ -87,6 +87,7 @@ def free_port():
 def gunicorn(env, workers=2, port=None):
     """The app under gunicorn (sync workers) on 127.0.0.1; yields its base URL and process."""
     port = port or free_port()
+    VAR.mkdir(parents=True, exist_ok=True)
     process = subprocess.Popen(
         [str(Path(PYTHON).parent / "gunicorn"), "cms.wsgi", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
          "--access-logfile", "/dev/null", "--error-logfile", str(VAR / "gunicorn.log")],
