@@ -21,3 +21,6 @@ if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
   psql -h 127.0.0.1 -U postgres -q -c "DROP DATABASE IF EXISTS cms_bench_site" -c "CREATE DATABASE cms_bench_site"
   DATABASE_URL=postgres://postgres@127.0.0.1:5432/cms_bench_site $PY bench/whole_site.py
 fi
+# Every change reaching readers and the static copy; the whole site uploaded as one zip.
+$PY bench/freshness.py
+$PY bench/upload.py
