@@ -11,8 +11,8 @@ one, as an editor's admin or a `manage.py` command would be: it edits, archives,
 from archive, restores a revision, imports (through `manage.py import_markdown`, a fourth
 process) and deletes, each through the content service, and after each commit times how
 long until every one of --requests requests to the two workers answers with the change, and
-until the static copy holds it. Both times count from the commit (for a scheduled post, from its time). Prints a Markdown
-table and the load average.
+until the static copy holds it. Both times count from the commit (for a scheduled post,
+from its time). Prints a Markdown table and the load average.
 """
 
 import argparse
