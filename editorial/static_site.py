@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
+from urllib.parse import unquote_to_bytes, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -101,6 +102,9 @@ class _Renderer:
         # Absolute links (canonical, feeds, sitemap) name the first allowed host, over https
         # when the site is served that way.
         environ = self.factory.get(path, secure=settings.SECURE_SSL_REDIRECT).environ
+        # WSGI carries the path as bytes in a latin-1 str, as a server would: the factory leaves
+        # a slug above U+00FF (大模型, a CJK title) as it is, which the handler cannot encode.
+        environ["PATH_INFO"] = unquote_to_bytes(urlsplit(path).path).decode("iso-8859-1")
         status, chunks, location = [], [], []
 
         def start_response(line, headers, exc_info=None):

@@ -351,7 +351,7 @@ def test_a_save_that_fails_on_the_server_keeps_every_typed_character(client, edi
     assert response.status_code == 200
     html = response.content.decode()
     assert "我花了一个小时写的新段落。" in html and "新标题" in html
-    assert "could not be saved" in html or "无法保存" in html
+    assert "could not be saved" in html or "文章没有保存" in html
     imported.refresh_from_db()
     assert imported.title_zh_hans == "令牌的故事" and "一个小时" not in imported.body_zh_hans
 
@@ -365,3 +365,52 @@ def test_renaming_a_tag_shows_on_its_posts(client, editor, imported, django_capt
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("admin:taggit_tag_change", args=[tag.pk]), {"name": "模型推理"})
     assert "模型推理" in public_html(client, "/zh/notes/tokens/")[1]
+
+
+# --- the static copy, from every entry point ---------------------------------------------
+
+
+@override_settings(EDITORIAL_TAG_PAGE_MIN_POSTS=1)
+def test_the_static_copy_follows_every_kind_of_change(
+    client, editor, tmp_path, django_capture_on_commit_callbacks, worker
+):
+    from editorial import static_site
+
+    site = tmp_path / "site"
+    source = tmp_path / "content" / "notes"
+    source.mkdir(parents=True)
+    page = site / "zh" / "notes" / "tokens" / "index.html"
+    with override_settings(EDITORIAL_STATIC_DIR=str(site)):
+        static_site.build(site, workers=1)
+        (source / "tokens.md").write_text(NOTE, encoding="utf-8")
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("import_markdown", str(source.parent), verbosity=0)  # an import
+        worker()
+        assert "令牌的故事" in page.read_text() and "令牌的故事" in (site / "zh" / "index.html").read_text()
+        post = Post.objects.get(slug="tokens")
+        first = Version.objects.get_for_object(post).get()
+        client.force_login(editor)
+        with django_capture_on_commit_callbacks(execute=True):  # an edit in the admin
+            client.post(reverse("admin:editorial_post_change", args=[post.pk]),
+                        post_form_data(post, title_zh_hans="改过的标题", tags="大模型, 推理"))  # fmt: skip
+        worker()
+        assert "改过的标题" in page.read_text()
+        with django_capture_on_commit_callbacks(execute=True):  # a revision restored
+            content.restore(first, by=editor)
+        worker()
+        assert "令牌的故事" in page.read_text() and "改过的标题" not in page.read_text()
+        post.refresh_from_db()
+        with django_capture_on_commit_callbacks(execute=True):  # a new address
+            client.post(reverse("admin:editorial_post_change", args=[post.pk]),
+                        post_form_data(post, slug="token-story", tags="大模型, 推理"))  # fmt: skip
+        worker()
+        moved = site / "zh" / "notes" / "token-story" / "index.html"
+        assert "令牌的故事" in moved.read_text()
+        assert "url=/zh/notes/token-story/" in page.read_text()  # the old address sends readers on
+        post.refresh_from_db()
+        with django_capture_on_commit_callbacks(execute=True):  # deleted
+            client.post(reverse("admin:editorial_post_delete", args=[post.pk]), {"post": "yes"})
+        worker()
+        assert not moved.exists()
+        assert "令牌的故事" not in (site / "zh" / "index.html").read_text()
+        assert all(job.state == Job.State.DONE for job in Job.objects.all())
