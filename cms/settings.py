@@ -259,6 +259,9 @@ if HTTPS:
 
 # Tag pages exist for tags used by at least this many listed posts (the old site's rule).
 EDITORIAL_TAG_PAGE_MIN_POSTS = int(os.environ.get("EDITORIAL_TAG_PAGE_MIN_POSTS", 5))
+# The public glossary's index lists terms used by at least this many public posts (or featured
+# by an editor); the others keep a page that search engines do not index and sitemaps omit.
+EDITORIAL_GLOSSARY_MIN_POSTS = int(os.environ.get("EDITORIAL_GLOSSARY_MIN_POSTS", 3))
 
 # Imports: the largest real post is ~300 KB; refuse anything absurdly larger.
 EDITORIAL_IMPORT_MAX_BYTES = int(os.environ.get("EDITORIAL_IMPORT_MAX_BYTES", 5 * 1024 * 1024))

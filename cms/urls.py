@@ -1,13 +1,11 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.urls import URLResolver, include, path
 from django.urls.resolvers import LocalePrefixPattern
 from django.utils.translation import get_language
 
-from editorial import legacy
+from editorial import legacy, sitemaps
 from editorial import views as editorial_views
-from editorial.sitemaps import SITEMAPS
 
 
 class ShortLocalePrefixPattern(LocalePrefixPattern):
@@ -33,7 +31,8 @@ urlpatterns = [
     path("", editorial_views.language_root, name="language-root"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", sitemaps.index, name="sitemap"),
+    path("sitemap-<str:section>-<int:number>.xml", sitemaps.page, name="sitemap-page"),
     path("robots.txt", editorial_views.robots_txt, name="robots"),
     *legacy.urlpatterns,
     *short_i18n_patterns(path("", include("editorial.urls"))),

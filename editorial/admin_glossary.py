@@ -1,10 +1,9 @@
 """The glossary in the admin: usage counts, a review filter, variants to adopt, merge and split."""
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, F, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -12,12 +11,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from modeltranslation.admin import TabbedTranslationAdmin
 
-from . import content, glossary
+from . import content, glossary_curation, jobs
 from .models import GlossaryAlias, GlossaryEntry, GlossaryUse, GlossaryVariant
 from .slugs import unique_slug
 
 
 class NeedsReviewFilter(admin.SimpleListFilter):
+    """The review queue: entries whose posts disagree on what the term is, the ones whose
+    decision reaches the most public posts first."""
+
     title = gettext_lazy("review")
     parameter_name = "needs_review"
 
@@ -28,7 +30,29 @@ class NeedsReviewFilter(admin.SimpleListFilter):
         if self.value() == "yes":
             return queryset.needs_review()
         if self.value() == "no":
-            return queryset.exclude(pk__in=GlossaryEntry.objects.needs_review().values("pk"))
+            return queryset.filter(conflict=False)
+        return queryset
+
+
+class IndexFilter(admin.SimpleListFilter):
+    title = gettext_lazy("readers")
+    parameter_name = "readers"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("index", gettext_lazy("In the public index")),
+            ("page", gettext_lazy("A page, not in the index")),
+            ("hidden", gettext_lazy("No public post uses it")),
+        ]
+
+    def queryset(self, request, queryset):
+        indexed = GlossaryEntry.objects.in_index().values("pk")
+        if self.value() == "index":
+            return queryset.filter(pk__in=indexed)
+        if self.value() == "page":
+            return queryset.public().exclude(pk__in=indexed)
+        if self.value() == "hidden":
+            return queryset.filter(public_posts=0)
         return queryset
 
 
@@ -52,6 +76,9 @@ class PostRowsInline(admin.TabularInline):
 
     extra = 0
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("post")
+
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -74,8 +101,8 @@ class VariantInline(PostRowsInline):
 
 class UseInline(PostRowsInline):
     model = GlossaryUse
-    fields = ["post_link", "count", "pinned", "split"]
-    readonly_fields = ["post_link", "count", "split"]
+    fields = ["post_link", "english", "definition", "count", "pinned", "split"]
+    readonly_fields = ["post_link", "english", "definition", "count", "split"]
     verbose_name_plural = gettext_lazy("posts that define it (delete a row to detach the post)")
 
     @admin.display(description="")
@@ -88,46 +115,37 @@ class UseInline(PostRowsInline):
         )
 
 
-def _count(rows):
-    per_entry = rows.filter(entry=OuterRef("pk")).order_by().values("entry").annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(per_entry), 0)
-
-
 @admin.register(GlossaryEntry)
 class GlossaryEntryAdmin(TabbedTranslationAdmin):
-    list_display = ["term", "english", "abbreviation", "post_count", "needs_review", "definition_source"]
-    list_filter = [NeedsReviewFilter, "definition_source", "initial_zh"]
+    list_display = ["term", "english", "abbreviation", "public_posts", "posts", "in_index", "needs_review",
+                    "conflict_summary", "definition_source"]  # fmt: skip
+    list_filter = [NeedsReviewFilter, IndexFilter, "definition_source", "named_by_editor", "featured"]
     search_fields = ["term", "english", "abbreviation", "aliases__text"]
-    readonly_fields = ["slug"]
-    fields = ["term", "english", "abbreviation", "definition", "definition_source", "slug"]
+    readonly_fields = ["slug", "posts", "public_posts", "conflict_summary"]
+    fields = ["term", "english", "abbreviation", "named_by_editor", "featured", "definition", "definition_source",
+              "slug", "posts", "public_posts", "conflict_summary"]  # fmt: skip
     inlines = [AliasInline, VariantInline, UseInline]
-    actions = ["merge_entries", "mark_reviewed"]
+    actions = ["adopt_most_used", "dismiss_review", "merge_entries"]
+    # The counts are stored (glossary_curation.refresh): sorting 64,000 entries by them is an index scan.
+    ordering = ["-public_posts", "-posts", "pk"]
     list_per_page = 100
     show_full_result_count = False
 
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                # Subqueries, not joins: two joined counts multiply uses by variants per entry.
-                post_count=_count(GlossaryUse.objects.all()),
-                open_variants=_count(GlossaryVariant.objects.filter(reviewed=False)),
-            )
-        )
+    @admin.display(boolean=True, description=gettext_lazy("in the index"))
+    def in_index(self, entry):
+        return entry.featured or entry.public_posts >= settings.EDITORIAL_GLOSSARY_MIN_POSTS
 
-    @admin.display(description=gettext_lazy("posts"), ordering="post_count")
-    def post_count(self, entry):
-        return entry.post_count
-
-    @admin.display(boolean=True, description=gettext_lazy("needs review"), ordering="open_variants")
+    @admin.display(boolean=True, description=gettext_lazy("needs review"), ordering="conflict")
     def needs_review(self, entry):
-        return entry.open_variants > 0
+        return entry.conflict
 
     def save_model(self, request, obj, form, change):
         if change and ({"definition_zh_hans", "definition_en"} & set(form.changed_data)):
             obj.definition_source = GlossaryEntry.Source.EDITOR  # never overwritten by extraction again
+        if change and {"term", "english", "abbreviation"} & set(form.changed_data):
+            obj.named_by_editor = True  # the editor's name stands (untick it to derive it again)
         super().save_model(request, obj, form, change)
+        glossary_curation.refresh([obj.pk])
         content.glossary_changed([obj.pk], by=request.user)
 
     def delete_model(self, request, obj):
@@ -170,6 +188,7 @@ class GlossaryEntryAdmin(TabbedTranslationAdmin):
             entry.save()
             chosen.reviewed = True
             chosen.save(update_fields=["reviewed"])
+            glossary_curation.dismiss([entry])  # the editor has decided what the term is
             content.glossary_changed([entry.pk], by=request.user)
         messages.success(request, _("The definition from “%(post)s” is now the entry's.") % {"post": chosen.post})
         return redirect("admin:editorial_glossaryentry_change", entry.pk)
@@ -192,58 +211,32 @@ class GlossaryEntryAdmin(TabbedTranslationAdmin):
             link.entry, link.pinned = new, True
             link.save(update_fields=["entry", "pinned"])
             GlossaryVariant.objects.filter(entry=entry, post=link.post).update(entry=new, reviewed=True)
+            content.glossary_touched([entry.pk, new.pk])
             content.glossary_changed([entry.pk, new.pk], by=request.user)
         messages.success(request, _("“%(post)s” now uses its own entry.") % {"post": link.post})
         return redirect("admin:editorial_glossaryentry_change", new.pk)
 
-    @admin.action(description=gettext_lazy("Mark the definitions seen in posts as reviewed"))
-    def mark_reviewed(self, request, queryset):
-        n = GlossaryVariant.objects.filter(entry__in=queryset, reviewed=False).update(reviewed=True)
-        self.message_user(request, _("%(n)d definitions marked as reviewed.") % {"n": n}, messages.SUCCESS)
+    def _decide(self, request, queryset, decision, title):
+        ids = list(queryset.values_list("pk", flat=True))
+        if decision == "merge" and len(ids) < 2:
+            self.message_user(request, _("Select two or more entries to merge."), messages.WARNING)
+            return None
+        job = jobs.start("glossary_decision", title % {"n": len(ids)}, params={"decision": decision, "entries": ids},
+                         by=request.user)  # fmt: skip
+        return redirect("admin:editorial_job_change", job.pk)
+
+    @admin.action(description=gettext_lazy("Adopt the most used definition for the selected entries"))
+    def adopt_most_used(self, request, queryset):
+        return self._decide(request, queryset, "adopt", _("Adopt the most used definition for %(n)d entries"))
+
+    @admin.action(description=gettext_lazy("Dismiss the review of the selected entries"))
+    def dismiss_review(self, request, queryset):
+        return self._decide(request, queryset, "dismiss", _("Dismiss the review of %(n)d entries"))
 
     @admin.action(description=gettext_lazy("Merge the selected entries into one"))
     def merge_entries(self, request, queryset):
-        entries = list(queryset.annotate(uses_n=Count("uses")).order_by("-uses_n", "pk"))
-        if len(entries) < 2:
-            self.message_user(request, _("Select two or more entries to merge."), messages.WARNING)
-            return
-        target, others = entries[0], entries[1:]
-        with transaction.atomic():
-            merge(target, others)
-            content.glossary_changed([target.pk], by=request.user)
-        self.message_user(
-            request,
-            _("Merged %(n)d entries into “%(target)s”.") % {"n": len(others), "target": target},
-            messages.SUCCESS,
-        )
+        return self._decide(request, queryset, "merge", _("Merge %(n)d glossary entries into one"))
 
 
 def _posts_using(entry_ids):
     return sorted(set(GlossaryUse.objects.filter(entry_id__in=entry_ids).values_list("post_id", flat=True)))
-
-
-@transaction.atomic
-def merge(target, others):
-    """Fold ``others`` into ``target``: aliases, post uses (counts added) and variants move."""
-    for other in others:
-        GlossaryAlias.objects.filter(entry=other).update(entry=target)
-        GlossaryAlias.objects.get_or_create(
-            key=glossary.normalize(other.term), defaults={"entry": target, "text": other.term}
-        )
-        for use in GlossaryUse.objects.filter(entry=other):
-            existing = GlossaryUse.objects.filter(entry=target, post=use.post_id).first()
-            if existing:
-                GlossaryUse.objects.filter(pk=existing.pk).update(count=F("count") + use.count)
-                use.delete()
-            else:
-                GlossaryUse.objects.filter(pk=use.pk).update(entry=target)
-        duplicates = GlossaryVariant.objects.filter(entry=target).values("post", "fingerprint")
-        for row in duplicates:
-            GlossaryVariant.objects.filter(entry=other, post=row["post"], fingerprint=row["fingerprint"]).delete()
-        GlossaryVariant.objects.filter(entry=other).update(entry=target)
-        if not target.definition_en and other.definition_en:
-            target.definition_en = other.definition_en
-        target.english = target.english or other.english
-        target.abbreviation = target.abbreviation or other.abbreviation
-        other.delete()
-    target.save()

@@ -21,6 +21,8 @@ generation is bumped first, so every cached page and index in every process is s
 once, and only then is the static copy refreshed, by a background job.
 """
 
+import contextlib
+import logging
 from dataclasses import dataclass
 
 import reversion
@@ -29,10 +31,12 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import caching, glossary_sync, jobs, search
-from .models import GlossaryUse, Job, Post, SlugRedirect, Status, StatusChange
+from . import caching, glossary_curation, glossary_sync, jobs, search
+from .models import GlossaryEntry, GlossaryUse, Job, Post, SlugRedirect, Status, StatusChange
 
 # --- before and after a change of one item ---------------------------------------------
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -68,9 +72,9 @@ def saved(post, *, before=None, created=False, by=None, found=None, tokens=None,
         fields = post.render_bodies(force=True)
         Post.objects.filter(pk=post.pk).update(**{name: getattr(post, name) for name in fields})
     if found is None:
-        glossary_sync.sync_post(post)
+        glossary_touched(glossary_sync.sync_post(post))
     else:
-        glossary_sync.record(post, found, created=created)
+        glossary_touched(glossary_sync.record(post, found, created=created))
     search.index_post(post, tokens, created=created)
     if reversion.is_active():
         reversion.add_to_revision(post)  # again: its tags and mentions are saved now
@@ -95,11 +99,14 @@ def _keep_old_address(post, before):
 
 def deleting(posts):
     """Call before deleting ``posts`` (in the same transaction): readers lose them on commit."""
+    ids = [post.pk for post in posts]
+    glossary_touched(_entries_of(ids), gone=ids)  # counted as if deleted already
     changed({(post.kind, post.slug) for post in posts})
 
 
 def transitioned(post):
     """A workflow verb changed ``post``'s state (the verb records its StatusChange and revision)."""
+    glossary_touched(_entries_of([post.pk]))
     scheduled(post)
     changed({(post.kind, post.slug)})
 
@@ -120,8 +127,57 @@ def time_came(post_id):
     post = Post.objects.filter(pk=post_id).only("kind", "slug", "status", "published_at").first()
     if post is None or not post.is_public:
         return _("Nothing to do: the post is gone, unpublished or rescheduled.")
+    glossary_touched(_entries_of([post.pk]))
     changed({(post.kind, post.slug)})
     return _("“%(slug)s” is public now.") % {"slug": post.slug}
+
+
+# --- the glossary's derived names, counts and flags ------------------------------------
+
+
+def _entries_of(post_ids):
+    return set(GlossaryUse.objects.filter(post_id__in=post_ids).values_list("entry_id", flat=True))
+
+
+def glossary_touched(entry_ids, *, gone=()):
+    """These entries' uses changed, or the posts using them changed state: their counts, names,
+    definitions and flags are derived again now, in the caller's transaction (inside
+    ``glossary_deferred``, once at its end), and their pages follow on commit."""
+    if not entry_ids:
+        return
+    deferred = getattr(connection, "_editorial_glossary_deferred", None)
+    if deferred is not None and not gone:
+        deferred |= set(entry_ids)
+    else:
+        _settle_glossary(entry_ids, gone=gone)
+
+
+@contextlib.contextmanager
+def glossary_deferred():
+    """Gather the glossary's work over many transactions (an import's batches) and do it once."""
+    if getattr(connection, "_editorial_glossary_deferred", None) is not None:
+        yield  # an outer gathering does it
+        return
+    connection._editorial_glossary_deferred = gathered = set()
+    try:
+        yield
+    except BaseException:
+        connection._editorial_glossary_deferred = None
+        try:  # what was committed before the failure still gets its glossary
+            _settle_glossary(gathered)
+        except Exception:
+            logger.exception("the glossary of %d entries is left to `manage.py refresh_glossary`", len(gathered))
+        raise
+    connection._editorial_glossary_deferred = None
+    _settle_glossary(gathered)
+
+
+def _settle_glossary(entry_ids, *, gone=()):
+    if not entry_ids:
+        return
+    shown = glossary_curation.refresh(entry_ids, gone=gone)
+    if shown:
+        changed(paths=_glossary_paths(shown))
 
 
 # --- changes to what many items show ---------------------------------------------------
@@ -146,17 +202,65 @@ def glossary_deleted(post_ids, *, by=None):
 
 def _glossary_paths(entry_ids):
     """The static copy's pages of these entries and the glossary's index, in both languages."""
-    from django.urls import reverse
     from django.utils.translation import override
 
-    from .models import GlossaryEntry
+    paths = _glossary_list_paths()
+    for language in settings.LANGUAGES:
+        with override(language[0]):
+            paths += [entry.get_absolute_url() for entry in GlossaryEntry.objects.filter(pk__in=entry_ids)]
+    return paths
+
+
+def _glossary_list_paths():
+    from django.urls import reverse
+    from django.utils.translation import override
 
     paths = []
     for language in settings.LANGUAGES:
         with override(language[0]):
             paths.append(reverse("editorial:glossary-list"))
-            paths += [entry.get_absolute_url() for entry in GlossaryEntry.objects.filter(pk__in=entry_ids)]
     return paths
+
+
+def refresh_glossary(entry_ids=None, *, progress=None):
+    """The ``glossary_refresh`` job (and ``manage.py refresh_glossary``): derive entries again."""
+    shown = glossary_curation.refresh(entry_ids, progress=progress)
+    changed(paths=_glossary_paths(shown))
+    return _("%(n)d entries changed for readers.") % {"n": len(shown)}, {"shown": len(shown)}
+
+
+def decide_glossary(decision, entry_ids, *, by=None, progress=None):
+    """The ``glossary_decision`` job: an editor's decision on many entries at once.
+
+    ``adopt``: each entry takes the definition and names most of its public posts give, as an
+    editor's (its posts' popovers show it); ``dismiss``: its disagreement is settled as it
+    stands; ``merge``: the entries become one, the most used, and its posts link to it."""
+    entries = list(GlossaryEntry.objects.filter(pk__in=entry_ids).order_by("-posts", "pk"))
+    if progress:
+        progress.total(len(entries))
+    if decision == "merge":
+        if len(entries) < 2:
+            return _("Nothing to merge: fewer than two entries."), {}
+        with transaction.atomic():
+            glossary_curation.merge(entries[0], entries[1:])
+            glossary_curation.refresh([entries[0].pk])
+        glossary_changed([entries[0].pk], by=by)
+        return _("Merged %(n)d entries into “%(target)s”.") % {"n": len(entries) - 1, "target": entries[0]}, {}
+    act = {"adopt": glossary_curation.adopt_most_used, "dismiss": glossary_curation.dismiss}[decision]
+    for start in range(0, len(entries), glossary_curation.CHUNK):
+        chunk = entries[start : start + glossary_curation.CHUNK]
+        with transaction.atomic():
+            act(chunk)
+        if progress:
+            progress.step(str(chunk[-1]), done=start + len(chunk))
+    ids = [entry.pk for entry in entries]
+    if decision == "adopt":
+        glossary_changed(ids, by=by)  # their posts' popovers show the editor's definition now
+    else:
+        changed(paths=_glossary_list_paths())
+    done = {"adopt": _("Adopted the most used definition for %(n)d entries."),
+            "dismiss": _("Dismissed the review of %(n)d entries.")}[decision]  # fmt: skip
+    return done % {"n": len(entries)}, {"entries": len(entries)}
 
 
 def relink_glossary(entry_ids, *, progress=None):
@@ -187,19 +291,24 @@ def rerender(post_ids=None, *, progress=None):
         progress.total(queryset.count())
     resolver = glossary_sync.Resolver(preload=True)
     count = 0
-    for post in queryset.iterator(chunk_size=100):
-        with transaction.atomic():
-            # From the body again: stored HTML holds each linked term's definition as it was.
-            fields = post.render_bodies(force=True)
-            Post.objects.filter(pk=post.pk).update(**{name: getattr(post, name) for name in fields})
-            glossary_sync.sync_post(post, resolver=resolver)
-            search.index_post(post)
-            changed({(post.kind, post.slug)})
-        count += 1
-        if progress:
-            progress.step(f"{post.kind}/{post.slug}")
+    with glossary_deferred():
+        for post in queryset.iterator(chunk_size=100):
+            count += _rerender_one(post, resolver, progress)
     resolver.flush_aliases()
     return _("%(n)d posts rendered again.") % {"n": count}, {"posts": count}
+
+
+def _rerender_one(post, resolver, progress):
+    with transaction.atomic():
+        # From the body again: stored HTML holds each linked term's definition as it was.
+        fields = post.render_bodies(force=True)
+        Post.objects.filter(pk=post.pk).update(**{name: getattr(post, name) for name in fields})
+        glossary_touched(glossary_sync.sync_post(post, resolver=resolver))
+        search.index_post(post)
+        changed({(post.kind, post.slug)})
+    if progress:
+        progress.step(f"{post.kind}/{post.slug}")
+    return 1
 
 
 def restore(version, *, by=None):

@@ -2,10 +2,12 @@
 
 For each inline definition in a post (``glossary.extract``) the entry is found by its
 normalised term, then aliases, then English name and abbreviation; a new concept makes
-a new entry. A definition that differs from the entry's is recorded as a variant for
-an editor to review; it never replaces a definition an editor wrote or chose. The
-post's uses are replaced by what its text defines now (pinned uses stay), and the
-stored HTML gets each defined term linked to its entry.
+a new entry. Each use keeps what its post says (term, English, abbreviation, definition):
+``glossary_curation.refresh`` derives the entry's public name and definition from the
+uses of public posts only, and flags real disagreements. A definition that differs from
+the entry's is also kept as a variant an editor can adopt. The post's uses are replaced
+by what its text defines now (pinned uses stay), and the stored HTML gets each defined
+term linked to its entry, with the post's own definition (or an editor's) as its popover.
 """
 
 import hashlib
@@ -110,6 +112,7 @@ class Plan:
     counts: Counter = field(default_factory=Counter)
     term_keys: dict = field(default_factory=dict)
     links: dict = field(default_factory=dict)  # term as written → entry id
+    definitions: dict = field(default_factory=dict)  # term as written → the post's own definition
     annotations: dict = field(default_factory=dict)  # entry id → [Annotation]
     entries: dict = field(default_factory=dict)  # entry id → GlossaryEntry
 
@@ -136,6 +139,7 @@ def plan(body, *, pinned=None, resolver=None, annotations=None):
         result.counts[entry_id] += 1
         result.term_keys.setdefault(entry_id, term_key)
         result.links.setdefault(annotation.term, entry_id)
+        result.definitions.setdefault(annotation.term, annotation.definition or annotation.english)
         result.annotations.setdefault(entry_id, []).append(annotation)
     resolver.flush_aliases()
     result.entries = GlossaryEntry.objects.in_bulk(list(result.counts))
@@ -143,32 +147,54 @@ def plan(body, *, pinned=None, resolver=None, annotations=None):
 
 
 def linked_html(body_html, found):
-    return link_terms(body_html or "", {term: found.entries[i] for term, i in found.links.items()})
+    """The post's HTML with its defined terms linked. The popover shows the definition this
+    post gives (it never shows another post's, which may be a draft), or the editor's."""
+    targets = {}
+    with override("zh-hans"):
+        for term, entry_id in found.links.items():
+            entry = found.entries[entry_id]
+            own = found.definitions.get(term, "")
+            editors = entry.definition_zh_hans if entry.definition_source == "editor" else ""
+            targets[term] = (entry.get_absolute_url(), editors or own or entry.english)
+    return link_terms(body_html or "", targets)
+
+
+def _use(post, entry_id, found):
+    first = found.annotations[entry_id][0]
+    return GlossaryUse(
+        post=post,
+        entry_id=entry_id,
+        count=found.counts[entry_id],
+        term_key=found.term_keys[entry_id],
+        term=first.term[:200],
+        chinese=first.chinese[:200],
+        english=first.english[:300],
+        abbreviation=first.abbreviation[:60],
+        definition=first.definition,
+    )
 
 
 def record(post, found, *, created=False):
     """Store the post's uses and any differing definitions (the post must be saved).
-    ``created``: the post is new, so it has no uses yet to replace."""
+    ``created``: the post is new, so it has no uses yet to replace. Returns the ids of the
+    entries whose uses changed (used before or now), for ``glossary_curation.refresh``."""
     variants = []
     for entry_id, annotations in found.annotations.items():
-        variants.extend(_record_definitions(found.entries[entry_id], post, annotations))
+        variants.extend(_variants(found.entries[entry_id], post, annotations))
     GlossaryVariant.objects.bulk_create(variants, ignore_conflicts=True)
     if created:
-        GlossaryUse.objects.bulk_create(
-            GlossaryUse(post=post, entry_id=entry_id, count=n, term_key=found.term_keys[entry_id])
-            for entry_id, n in found.counts.items()
-        )
-        return
+        GlossaryUse.objects.bulk_create(_use(post, entry_id, found) for entry_id in found.counts)
+        return set(found.counts)
+    before = set(GlossaryUse.objects.filter(post=post).values_list("entry_id", flat=True))
     GlossaryUse.objects.filter(post=post, pinned=False).delete()
     kept = set(GlossaryUse.objects.filter(post=post).values_list("entry_id", flat=True))
-    GlossaryUse.objects.bulk_create(
-        GlossaryUse(post=post, entry_id=entry_id, count=n, term_key=found.term_keys[entry_id])
-        for entry_id, n in found.counts.items()
-        if entry_id not in kept
-    )
+    GlossaryUse.objects.bulk_create(_use(post, entry_id, found) for entry_id in found.counts if entry_id not in kept)
     for use in GlossaryUse.objects.filter(post=post, pinned=True, entry_id__in=found.counts):
-        if use.count != found.counts[use.entry_id]:
-            GlossaryUse.objects.filter(pk=use.pk).update(count=found.counts[use.entry_id])
+        fresh = _use(post, use.entry_id, found)
+        fields = ["count", "term", "chinese", "english", "abbreviation", "definition"]
+        if any(getattr(use, name) != getattr(fresh, name) for name in fields):
+            GlossaryUse.objects.filter(pk=use.pk).update(**{name: getattr(fresh, name) for name in fields})
+    return before | set(found.counts)
 
 
 def pinned_terms(post):
@@ -178,31 +204,19 @@ def pinned_terms(post):
 
 
 def sync_post(post, *, resolver=None):
-    """Attach a saved post's inline definitions to entries and link them in its stored HTML."""
+    """Attach a saved post's inline definitions to entries and link them in its stored HTML;
+    the ids of the entries it used before or uses now."""
     found = plan(post.body_zh_hans, pinned=pinned_terms(post), resolver=resolver)
     linked = linked_html(post.body_html_zh_hans, found)
     if linked != post.body_html_zh_hans:
         post.body_html_zh_hans = linked
         Post.objects.filter(pk=post.pk).update(body_html_zh_hans=linked)
-    record(post, found)
-    return found.counts
+    return record(post, found)
 
 
-def _record_definitions(entry, post, annotations):
-    """Fill an empty extracted definition; keep every differing one as a variant."""
-    changed = []
-    for annotation in annotations:
-        if not entry.definition_zh_hans and annotation.definition and entry.definition_source == "extracted":
-            entry.definition_zh_hans = annotation.definition
-            changed.append("definition_zh_hans")
-        if not entry.english and annotation.english:
-            entry.english = annotation.english[:300]
-            changed.append("english")
-        if not entry.abbreviation and annotation.abbreviation:
-            entry.abbreviation = annotation.abbreviation[:60]
-            changed.append("abbreviation")
-    if changed:
-        GlossaryEntry.objects.filter(pk=entry.pk).update(**{f: getattr(entry, f) for f in set(changed)})
+def _variants(entry, post, annotations):
+    """A definition that differs from the entry's, kept for an editor to adopt. (The entry's
+    own name and definition are derived from public posts by ``glossary_curation``.)"""
     current = glossary.normalize(entry.definition_zh_hans)
     variants = []
     for annotation in annotations:
@@ -228,19 +242,16 @@ def _record_definitions(entry, post, annotations):
     return variants
 
 
-def link_terms(body_html, entries):
+def link_terms(body_html, targets):
     """Wrap each defined term's bold text in a link to its entry, with its definition.
+    ``targets``: {term as written: (entry URL, definition)}.
 
     Without JavaScript the link leads to the entry and the definition shows as a tooltip;
     the reading site's script turns it into an accessible popover.
     """
-    if not entries or "<strong>" not in body_html:
+    if not targets or "<strong>" not in body_html:
         return body_html
-    with override("zh-hans"):
-        targets = {
-            html.escape(term, quote=False): (entry.get_absolute_url(), entry.definition_zh_hans or entry.english)
-            for term, entry in entries.items()
-        }
+    targets = {html.escape(term, quote=False): target for term, target in targets.items()}
 
     def replace(match):
         target = targets.get(match.group(1))

@@ -174,6 +174,8 @@ class Batches:
     A process killed halfway leaves each batch wholly imported or not at all."""
 
     def __enter__(self):
+        self._glossary = content.glossary_deferred()  # the entries the files touched: once, at the end
+        self._glossary.__enter__()
         self._stack = contextlib.ExitStack()
         self._stack.enter_context(transaction.atomic())
         self.count = self.size = 0
@@ -189,7 +191,10 @@ class Batches:
             self.count = self.size = 0
 
     def __exit__(self, *exc_info):
-        return self._stack.__exit__(*exc_info)
+        try:
+            self._stack.__exit__(*exc_info)
+        finally:
+            self._glossary.__exit__(*exc_info)
 
 
 def _run(importer, files, pool, result, progress):

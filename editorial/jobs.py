@@ -14,6 +14,8 @@ The kinds:
   ``EDITORIAL_UPLOAD_DIR`` until the import succeeded;
 * ``static``: refresh the static copy for some items, or build it whole;
 * ``glossary``: glossary entries changed: link their posts' stored HTML again;
+* ``glossary_refresh``: derive entries' counts, names, definitions and flags again;
+* ``glossary_decision``: an editor's decision on many entries (adopt, dismiss, merge);
 * ``rerender``: render posts' bodies again (all, or some);
 * ``publish_due``: a scheduled post's time has come.
 """
@@ -190,6 +192,21 @@ def _glossary(job, progress):
     from . import content
 
     return content.relink_glossary(job.params.get("entries", []), progress=progress)
+
+
+@handler("glossary_refresh")
+def _glossary_refresh(job, progress):
+    from . import content
+
+    return content.refresh_glossary(job.params.get("entries"), progress=progress)
+
+
+@handler("glossary_decision")
+def _glossary_decision(job, progress):
+    from . import content
+
+    params = job.params
+    return content.decide_glossary(params["decision"], params["entries"], by=job.created_by, progress=progress)
 
 
 @handler("rerender")

@@ -187,7 +187,9 @@ def _unlink(outdir, target):
 
 def entry_points():
     """Where a walk of the public site starts: each language's lists, feeds and sitemap."""
-    paths = ["/sitemap.xml", "/robots.txt"]
+    from . import sitemaps
+
+    paths = ["/sitemap.xml", "/robots.txt", *(reverse("sitemap-page", args=page) for page in sitemaps.pages())]
     for language in LANGUAGES:
         with translation.override(language):
             paths += [

@@ -22,7 +22,7 @@ from taggit.models import Tag
 from . import caching, kinds, redirects, search
 from .exporters import item_file, posts_for_export
 from .glossary import normalize
-from .models import Entity, GlossaryAlias, GlossaryEntry, Post, PreviewLink, TaggedPost
+from .models import Entity, GlossaryAlias, GlossaryEntry, GlossaryUse, Post, PreviewLink, TaggedPost
 from .sources import names_in, series_index, series_slug, source_index
 
 
@@ -175,9 +175,10 @@ class GlossaryListView(ListView):
 
     def get_queryset(self):
         english = get_language() == "en"
-        entries = GlossaryEntry.objects.public()
-        query = self.request.GET.get("q", "").strip()
+        entries = GlossaryEntry.objects.in_index()
+        query = self.request.GET.get("q", "").strip()[:100]
         if query:
+            entries = GlossaryEntry.objects.public()  # a search finds every term with a page
             keys = GlossaryAlias.objects.filter(key__contains=normalize(query)).values("entry")
             entries = entries.filter(
                 Q(term__icontains=query) | Q(english__icontains=query) | Q(abbreviation__iexact=query) | Q(pk__in=keys)
@@ -193,7 +194,7 @@ class GlossaryListView(ListView):
     def get_context_data(self, **kwargs):
         field = "initial_en" if get_language() == "en" else "initial_zh"
         return super().get_context_data(
-            letters=list(GlossaryEntry.objects.public().values_list(field).annotate(n=Count("pk")).order_by(field)),
+            letters=list(GlossaryEntry.objects.in_index().values_list(field).annotate(n=Count("pk")).order_by(field)),
             query=self.request.GET.get("q", ""),
             letter=self.request.GET.get("letter", ""),
             **kwargs,
@@ -207,15 +208,30 @@ class GlossaryDetailView(DetailView):
     context_object_name = "entry"
 
     def get_queryset(self):
-        return GlossaryEntry.objects.public().prefetch_related("aliases")
+        return GlossaryEntry.objects.public()
 
     posts_shown = 30
 
     def get_context_data(self, **kwargs):
-        posts = Post.objects.listed().filter(glossary_uses__entry=self.object).cards()
+        entry = self.object
+        uses = GlossaryUse.objects.filter(entry=entry, post__in=Post.objects.listed())
+        posts = Post.objects.filter(pk__in=uses.values("post_id")).cards()
         shown = list(posts[: self.posts_shown + 1])  # one more tells whether there are more
         more = len(shown) > self.posts_shown
-        return super().get_context_data(posts=shown[: self.posts_shown], more=more, **kwargs)
+        # "Also written": the spellings public posts use (never a draft's), besides the name.
+        shown_names = {normalize(entry.term), normalize(entry.english), normalize(entry.abbreviation)}
+        spellings = {}
+        for term, chinese in uses.values_list("term", "chinese")[:2000]:
+            for text in (term, chinese):
+                if text and normalize(text) not in shown_names:
+                    spellings.setdefault(normalize(text), text)
+        return super().get_context_data(
+            posts=shown[: self.posts_shown],
+            more=more,
+            spellings=sorted(spellings.values())[:20],
+            indexed=entry.featured or entry.public_posts >= settings.EDITORIAL_GLOSSARY_MIN_POSTS,
+            **kwargs,
+        )
 
 
 def tags_with_pages():

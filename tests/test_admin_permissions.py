@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
-from editorial import glossary_sync
+from editorial import content
 from editorial.models import Entity, GlossaryEntry, GlossaryUse, GlossaryVariant, PreviewLink
 
 from .factories import EntityFactory, PostFactory, UserFactory, post_form_data
@@ -40,7 +40,7 @@ def world():
     theirs = PostFactory(author=editor, slug="theirs", body_zh_hans="**令牌**（Token: 另一种说法）")
     public = PostFactory(author=author, slug="public", published=True)
     for post in (own, theirs):
-        glossary_sync.sync_post(post)
+        content.saved(post)
     post_revision = own
     entry = GlossaryEntry.objects.get(term="令牌")
     link = PreviewLink.objects.create(post=theirs, created_by=editor, expires_at=timezone.now() + timedelta(days=7))

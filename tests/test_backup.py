@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 from reversion.models import Version
 
-from editorial import glossary_sync, importers, search, workflow
+from editorial import content, importers, search, workflow
 from editorial.models import Entity, GlossaryEntry, Post, PreviewLink, StatusChange
 
 from .factories import UserFactory
@@ -91,7 +91,7 @@ def test_backup_then_restore_into_an_empty_database_reproduces_everything(tmp_pa
     entry.aliases.create(text="词元")
     entry.definition_en = "The smallest unit of text."
     entry.save()
-    glossary_sync.sync_post(post)
+    content.saved(post)
     PreviewLink.objects.create(post=post, created_by=editor, expires_at=timezone.now() + timedelta(days=7))
     before = everything()
     assert before["revisions"] and before["history"] and before["search"] == [post.pk]

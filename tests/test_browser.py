@@ -115,10 +115,10 @@ def test_admin_tabs_switch_between_chinese_and_english(page, live_server, django
 
 @pytest.mark.django_db(transaction=True)
 def test_glossary_popover_on_hover_and_keyboard_and_a_plain_link_without_javascript(browser, live_server):
-    from editorial import glossary_sync
+    from editorial import content
 
     post = PostFactory(published=True, slug="tokens", body_zh_hans="我们说**令牌**（Token: 文本的最小单位）。")
-    glossary_sync.sync_post(post)
+    content.saved(post)
     page = browser.new_page(locale="zh-CN", viewport={"width": 390, "height": 800})
     page.goto(f"{live_server.url}/zh/posts/tokens/")
     term = page.locator("dfn.glossary-term a")
@@ -259,12 +259,12 @@ def test_a_static_copy_reads_like_the_live_site(browser, tmp_path):
     import threading
     from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
-    from editorial import glossary_sync, static_site
+    from editorial import content, static_site
 
     post = PostFactory(
         published=True, slug="static-modes", body_zh_hans=BILINGUAL + "\n我们说**令牌**（Token: 最小单位）。\n"
     )
-    glossary_sync.sync_post(post)
+    content.saved(post)
     static_site.build(tmp_path, workers=1)
     handler = functools.partial(SimpleHTTPRequestHandler, directory=str(tmp_path))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)

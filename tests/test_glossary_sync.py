@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from editorial import glossary_sync
-from editorial.admin_glossary import merge
+from editorial import content, glossary_sync
+from editorial.glossary_curation import merge
 from editorial.models import GlossaryAlias, GlossaryEntry, GlossaryUse, GlossaryVariant, Post
 
 from .factories import PostFactory
@@ -15,8 +15,13 @@ pytestmark = pytest.mark.django_db
 
 def post_with(body, **kwargs):
     post = PostFactory(body_zh_hans=body, **{"published": True, **kwargs})
-    glossary_sync.sync_post(post)
+    content.saved(post, created=True)
     return post
+
+
+@pytest.fixture
+def index_from_one(settings):
+    settings.EDITORIAL_GLOSSARY_MIN_POSTS = 1
 
 
 def entry(term):
@@ -54,15 +59,20 @@ def test_abbreviation_matches_too():
     assert "大语言模型" in set(llm.aliases.values_list("text", flat=True))
 
 
-def test_a_different_definition_is_kept_as_a_variant_and_flags_the_entry():
+def test_a_differently_worded_definition_is_a_variant_not_a_flag():
     post_with("**资本支出**（Capital Expenditure: 购买固定资产的资金）")
-    assert not GlossaryEntry.objects.needs_review().exists()
-    second = post_with("**资本支出**（capex: 公司用于维护实物资产的支出）")
+    second = post_with("**资本支出**（CapEx: 公司用于维护实物资产的支出）")
     capex = entry("资本支出")
-    assert capex.definition_zh_hans == "购买固定资产的资金"  # the first definition stays
     variant = GlossaryVariant.objects.get(entry=capex)
     assert (variant.post, variant.definition, variant.reviewed) == (second, "公司用于维护实物资产的支出", False)
-    assert list(GlossaryEntry.objects.needs_review()) == [capex]
+    assert not GlossaryEntry.objects.needs_review().exists()  # CapEx abbreviates Capital Expenditure
+
+
+def test_two_meanings_under_one_name_are_flagged():
+    post_with("**PE**（Private Equity: 私募股权，投资未上市公司）")
+    post_with("**PE**（Price-to-Earnings Ratio: 市盈率，股价除以每股收益）")
+    (pe,) = GlossaryEntry.objects.needs_review()
+    assert "Private Equity" in pe.conflict_summary and "Price-to-Earnings Ratio" in pe.conflict_summary
 
 
 def test_sync_is_idempotent():
@@ -121,12 +131,14 @@ def test_an_editors_definition_is_never_overwritten(admin_client):
 
 
 def test_admin_lists_usage_and_filters_entries_needing_review(admin_client):
+    post_with("**代理**（Agent: 替人办事的程序）")
+    post_with("**代理**（Proxy: 转发网络请求的服务器）")
     post_with("**令牌**（Token: 单位）")
-    post_with("**令牌**（Token: 不同的定义）")
+    post_with("**令牌**（Token: 不同的措辞）")
     post_with("**词表**（Vocabulary）")
     url = reverse("admin:editorial_glossaryentry_changelist")
     html = admin_client.get(url, {"needs_review": "yes"}).content.decode()
-    assert "令牌" in html and "词表" not in html
+    assert "代理" in html and "令牌" not in html and "词表" not in html
     assert admin_client.get(url).status_code == 200
 
 
@@ -145,14 +157,18 @@ def test_adopt_a_variant_with_one_click(admin_client):
     assert not GlossaryEntry.objects.needs_review().exists()
 
 
-def test_merge_two_entries_into_one(admin_client):
+def test_merge_two_entries_into_one(admin_client, django_capture_on_commit_callbacks, worker):
     a = post_with("**大型语言模型**（Large Language Models: 模型）")
     b = post_with("**大模型**（Foundation Model: 模型）")
-    response = admin_client.post(
-        reverse("admin:editorial_glossaryentry_changelist"),
-        {"action": "merge_entries", "_selected_action": list(GlossaryEntry.objects.values_list("pk", flat=True))},
-    )
-    assert response.status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            reverse("admin:editorial_glossaryentry_changelist"),
+            {"action": "merge_entries", "_selected_action": list(GlossaryEntry.objects.values_list("pk", flat=True))},
+        )
+    assert response.status_code == 302 and "/admin/editorial/job/" in response["Location"]
+    with django_capture_on_commit_callbacks(execute=True):
+        (job, *_relink) = worker()
+    assert job.state == "done", job.error
     (merged,) = GlossaryEntry.objects.all()
     assert set(GlossaryUse.objects.filter(entry=merged).values_list("post", flat=True)) == {a.pk, b.pk}
     assert {"大模型", "大型语言模型"} <= set(merged.aliases.values_list("text", flat=True))
@@ -190,7 +206,7 @@ def test_post_page_links_each_defined_term_with_its_definition(client):
     assert link in html
 
 
-def test_glossary_index_and_entry_page_in_both_languages(client):
+def test_glossary_index_and_entry_page_in_both_languages(client, index_from_one):
     post_with(
         "**令牌**（Token: 文本的最小单位）**词表**（Vocabulary: 所有令牌的集合）",
         title_zh_hans="分词",
@@ -210,7 +226,7 @@ def test_glossary_index_and_entry_page_in_both_languages(client):
         assert "Tokens" in client.get(entry("令牌").get_absolute_url()).content.decode()
 
 
-def test_entries_of_hidden_posts_are_not_public(client):
+def test_entries_of_hidden_posts_are_not_public(client, index_from_one):
     post_with("**秘密术语**（Secret: 只在草稿里）", status="draft", published_at=None)
     post_with("**公开术语**（Public: 公开文章里）")
     html = client.get(reverse("editorial:glossary-list")).content.decode()

@@ -10,7 +10,7 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
 
-from editorial import glossary_sync, search
+from editorial import content, search
 from editorial.models import Entity, GlossaryEntry
 
 from .factories import EntityFactory, PostFactory
@@ -49,7 +49,7 @@ def posts():
         if post is not public:
             post.body_zh_hans += f"**隐藏术语{post.slug}**（Hidden {post.slug}: 只在隐藏文章里）"
         post.save()
-        glossary_sync.sync_post(post)
+        content.saved(post)
         search.index_post(post)
     return public, hidden, person
 
@@ -77,7 +77,7 @@ def public_urls(public, person):
                 reverse("editorial:search") + "?q=共享术语",
                 reverse("editorial:search") + "?q=Shared+Channel",
             ]
-    return ["/", "/sitemap.xml", "/robots.txt", *urls]
+    return ["/", "/sitemap.xml", "/sitemap-posts-1.xml", "/sitemap-glossary-1.xml", "/robots.txt", *urls]
 
 
 @override_settings(EDITORIAL_TAG_PAGE_MIN_POSTS=1)

@@ -73,7 +73,7 @@ def test_sitemap_has_language_alternates_only_where_translated(client):
     published(1, slug="zh-only", title_en=None)
     PostFactory(slug="draft-post")
     published(1, slug="quiet", unlisted=True)
-    root = ET.fromstring(client.get("/sitemap.xml").content)
+    root = ET.fromstring(client.get("/sitemap-posts-1.xml").content)
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
     locations = [loc.text for loc in root.findall("s:url/s:loc", ns)]
     assert "http://testserver/zh/posts/both/" in locations and "http://testserver/en/posts/both/" in locations

@@ -5,7 +5,7 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
 
-from editorial import caching
+from editorial import caching, content
 
 from .factories import PostFactory
 
@@ -116,7 +116,6 @@ def test_not_found_page_is_friendly(client):
 
 
 def test_entity_pages_are_paginated_and_glossary_entries_show_the_newest_thirty(client):
-    from editorial import glossary_sync
     from editorial.models import Entity
 
     from .factories import EntityFactory
@@ -124,7 +123,7 @@ def test_entity_pages_are_paginated_and_glossary_entries_show_the_newest_thirty(
     openai = EntityFactory(kind=Entity.Kind.ORGANISATION, name="OpenAI")
     for n, post in enumerate(PostFactory.create_batch(32, published=True, body_zh_hans="**令牌**（Token: 最小单位）")):
         post.entity_links.create(entity=openai, position=n)
-        glossary_sync.sync_post(post)
+        content.saved(post)
     first = client.get(openai.get_absolute_url()).content.decode()
     assert first.count('class="post-card"') == 30 and 'href="/zh/organisations/openai/page/2/"' in first
     assert client.get("/zh/organisations/openai/page/2/").content.decode().count('class="post-card"') == 2

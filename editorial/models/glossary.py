@@ -1,5 +1,5 @@
+from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -10,12 +10,24 @@ from .posts import Post
 
 class GlossaryEntryQuerySet(models.QuerySet):
     def public(self):
-        """Entries used by at least one post readers can find (listed and public)."""
-        return self.filter(Exists(GlossaryUse.objects.filter(entry=OuterRef("pk"), post__in=Post.objects.listed())))
+        """Entries with a page: used by at least one post readers can find (listed and public).
+
+        ``public_posts`` is kept by ``glossary_curation.refresh`` whenever a post using the
+        entry is saved, changes state, comes due or goes."""
+        return self.filter(public_posts__gte=1)
+
+    def in_index(self):
+        """Public entries a reader benefits from browsing: used by at least
+        ``EDITORIAL_GLOSSARY_MIN_POSTS`` public posts, or featured by an editor. The others
+        keep a page (not indexed by search engines) and are explained in their posts."""
+        return self.public().filter(
+            models.Q(public_posts__gte=settings.EDITORIAL_GLOSSARY_MIN_POSTS) | models.Q(featured=True)
+        )
 
     def needs_review(self):
-        """Entries with definitions seen in posts that nobody has reviewed yet."""
-        return self.filter(Exists(GlossaryVariant.objects.filter(entry=OuterRef("pk"), reviewed=False)))
+        """Entries whose posts disagree on what the term is (not merely on wording), and no
+        editor has settled it; ``conflict_rank`` orders them by how many readers it affects."""
+        return self.filter(conflict=True)
 
 
 class GlossaryEntry(models.Model):
@@ -37,6 +49,27 @@ class GlossaryEntry(models.Model):
         help_text=_("An editor's definition is never replaced by one found in a post."),
     )
     slug = models.CharField(_("slug"), max_length=220)
+    named_by_editor = models.BooleanField(
+        _("name chosen by an editor"),
+        default=False,
+        help_text=_(
+            "Otherwise the term is the Chinese form most public posts use, and the English term the "
+            "English name they give most."
+        ),
+    )
+    featured = models.BooleanField(
+        _("in the public index"),
+        default=False,
+        help_text=_("List it in the public glossary however few posts use it."),
+    )
+    # Derived by glossary_curation.refresh from the posts' own definitions.
+    posts = models.PositiveIntegerField(_("posts"), default=0, editable=False)
+    public_posts = models.PositiveIntegerField(_("public posts"), default=0, editable=False, db_index=True)
+    conflict = models.BooleanField(_("needs review"), default=False, editable=False, db_index=True)
+    conflict_summary = models.CharField(_("disagreement"), max_length=500, blank=True, editable=False)
+    dismissed = models.CharField(
+        max_length=64, blank=True, editable=False, help_text="The disagreement an editor dismissed (its fingerprint)."
+    )
     # Sorting and grouping in the public index: pinyin for Chinese, letters for English.
     sort_zh = models.CharField(max_length=300, editable=False, default="")
     initial_zh = models.CharField(max_length=1, editable=False, default="#", db_index=True)
@@ -113,6 +146,13 @@ class GlossaryUse(models.Model):
     entry = models.ForeignKey(GlossaryEntry, on_delete=models.CASCADE, related_name="uses")
     count = models.PositiveIntegerField(_("times defined"), default=1)
     term_key = models.CharField(max_length=300, editable=False, default="")
+    # What this post itself says (its first definition of the entry): the entry's public
+    # name and definition are derived from these, from public posts only.
+    term = models.CharField(_("term"), max_length=200, blank=True, default="")
+    chinese = models.CharField(_("Chinese name"), max_length=200, blank=True, default="")
+    english = models.CharField(_("English term"), max_length=300, blank=True, default="")
+    abbreviation = models.CharField(_("abbreviation"), max_length=60, blank=True, default="")
+    definition = models.TextField(_("definition"), blank=True, default="")
     pinned = models.BooleanField(
         _("pinned"), default=False, help_text=_("Set when an editor split or moved this post's term.")
     )

@@ -1,0 +1,320 @@
+"""What the glossary shows readers, derived from the posts that use each entry.
+
+Every use (``GlossaryUse``) keeps what its own post says: the term as written, the
+Chinese and English names, the abbreviation and the definition. From those ``refresh``
+derives, for each entry:
+
+* ``posts`` and ``public_posts`` (listed, public posts): an entry has a public page while
+  at least one public post uses it, and is listed in the index from
+  ``EDITORIAL_GLOSSARY_MIN_POSTS`` public posts (or when an editor features it);
+* its **name**, unless an editor chose it: the term is the Chinese form most posts use
+  (令牌, filed under L), else the Latin term; the English term is the English name most
+  posts give; the abbreviation likewise;
+* its **definition**, unless an editor wrote or chose one: the one most posts give;
+* whether it **needs review**: its posts disagree on what the term is — English names that
+  are not spellings, plurals, abbreviations or longer forms of each other, or two
+  abbreviations that neither expands — not merely on how a definition is worded.
+
+Names and definitions come from public posts only; only an entry no public post uses (it has
+no page) is named from its drafts, for the admin. Ties go to the oldest post. An editor's
+dismissal is remembered as the disagreement's fingerprint: a new disagreement flags again.
+"""
+
+import hashlib
+import re
+from collections import Counter, defaultdict
+from difflib import SequenceMatcher
+
+from django.db import transaction
+from django.db.models import Count, Exists, F, OuterRef
+
+from . import glossary
+from .models import GlossaryAlias, GlossaryEntry, GlossaryUse, GlossaryVariant, Post
+
+CHUNK = 500
+DERIVED = ["posts", "public_posts", "term", "english", "abbreviation", "definition_zh_hans", "conflict",
+           "conflict_summary"]  # fmt: skip
+SHOWN = ["public_posts", "term", "english", "abbreviation", "definition_zh_hans"]  # what readers see
+
+
+def refresh(entry_ids=None, *, gone=(), progress=None):
+    """Derive counts, names, definitions and review flags of these entries (all when None),
+    leaving out the uses of posts ``gone`` (being deleted in this transaction).
+    Returns the ids of entries whose public face changed (their pages must be written again)."""
+    if entry_ids is None:
+        entry_ids = list(GlossaryEntry.objects.order_by("pk").values_list("pk", flat=True))
+    entry_ids = sorted(set(entry_ids))
+    if progress:
+        progress.total(len(entry_ids))
+    changed = set()
+    for start in range(0, len(entry_ids), CHUNK):
+        chunk = entry_ids[start : start + CHUNK]
+        with transaction.atomic():
+            changed |= _refresh_chunk(chunk, gone)
+        if progress:
+            progress.step(done=start + len(chunk))
+    return changed
+
+
+def _refresh_chunk(ids, gone):
+    public = Post.objects.listed().filter(pk=OuterRef("post_id"))
+    rows = (
+        GlossaryUse.objects.filter(entry_id__in=ids)
+        .exclude(post_id__in=gone)
+        .annotate(public=Exists(public))
+        .order_by("post_id")
+        .values("entry_id", "post_id", "term", "chinese", "english", "abbreviation", "definition", "public")
+    )
+    uses = defaultdict(list)
+    for row in rows:
+        uses[row["entry_id"]].append(row)
+    changed, updated = set(), []
+    for entry in GlossaryEntry.objects.filter(pk__in=ids):
+        before = {name: getattr(entry, name) for name in DERIVED}
+        derive(entry, uses.get(entry.pk, []))
+        if any(getattr(entry, name) != before[name] for name in DERIVED):
+            entry.fill_derived()
+            updated.append(entry)
+            if any(getattr(entry, name) != before[name] for name in SHOWN):
+                changed.add(entry.pk)
+    GlossaryEntry.objects.bulk_update(updated, [*DERIVED, "sort_zh", "initial_zh", "sort_en", "initial_en"])
+    return changed
+
+
+def derive(entry, uses):
+    """Set ``entry``'s derived fields from its uses (dicts, oldest post first)."""
+    public = [use for use in uses if use["public"]]
+    basis = public or uses
+    entry.posts, entry.public_posts = len(uses), len(public)
+    if not entry.named_by_editor and basis:
+        chinese = [_chinese_form(use) for use in basis]
+        entry.term = (_most_used([c for c in chinese if c]) or _most_used([u["term"] for u in basis]))[:200]
+        entry.english = _most_used([use["english"] for use in basis], key=glossary.normalize)[:300]
+        abbreviation = _most_used([use["abbreviation"] for use in basis], key=glossary.normalize)
+        entry.abbreviation = "" if glossary.same_key(abbreviation, entry.english) else abbreviation[:60]
+    if entry.definition_source != GlossaryEntry.Source.EDITOR and basis:
+        entry.definition_zh_hans = _most_used([use["definition"] for use in basis], key=glossary.normalize)
+    found = disagreements(uses)
+    fingerprint = _fingerprint(found)
+    entry.conflict = bool(found) and fingerprint != entry.dismissed
+    entry.conflict_summary = _summary(found)[:500] if found else ""
+    return entry
+
+
+def _chinese_form(use):
+    if glossary.CJK.search(use["term"]):
+        return use["term"]
+    return use["chinese"] if glossary.CJK.search(use["chinese"]) else ""
+
+
+def _most_used(values, key=lambda value: value):
+    """The value most posts give (compared by ``key``), the oldest post's on a tie; "" if none."""
+    values = [value for value in values if value and key(value)]
+    if not values:
+        return ""
+    counts = Counter(key(value) for value in values)
+    best = max(counts.values())
+    return next(value for value in values if counts[key(value)] == best)
+
+
+# --- disagreements -------------------------------------------------------------------------
+
+
+def disagreements(uses):
+    """[(what, [readings])]: the English names (and abbreviations) the posts give that cannot
+    be the same name; [] when they agree. Wording of definitions is never a disagreement."""
+    found = []
+    english = _groups([use["english"] for use in uses], _same_english)
+    if len(english) > 1:
+        found.append(("english", english))
+    abbreviations = _groups([use["abbreviation"] for use in uses], _same_abbreviation)
+    if len(abbreviations) > 1:
+        found.append(("abbreviation", abbreviations))
+    return found
+
+
+def _groups(values, same):
+    """Representatives of the classes of ``values`` under ``same``, most used first."""
+    counts = Counter(value.strip() for value in values if value and value.strip())
+    groups = []  # [representative, total]
+    for value, n in counts.most_common():
+        for group in groups:
+            if same(group[0], value):
+                group[1] += n
+                break
+        else:
+            groups.append([value, n])
+    return [representative for representative, _n in sorted(groups, key=lambda g: -g[1])]
+
+
+def _same_abbreviation(a, b):
+    """LLM / LLMs / llm; GPT / GPT-4 (one the start of the other)."""
+    key_a, key_b = glossary.normalize(a), glossary.normalize(b)
+    return key_a.startswith(key_b) or key_b.startswith(key_a)
+
+
+WORD = re.compile(r"[a-z0-9]+")
+SMALL_WORDS = {"of", "the", "and", "for", "to", "in", "on", "a", "an", "&"}
+
+
+def _words(text):
+    return [glossary.normalize(word) or word for word in WORD.findall(text.casefold())]
+
+
+def _same_english(a, b):
+    """Could ``a`` and ``b`` name the same thing? Spelling, plural, case, hyphens; one the
+    abbreviation of the other; one containing the other (Alignment / AI Alignment); most
+    words shared (Artificial General Intelligence / General Artificial Intelligence)."""
+    key_a, key_b = glossary.normalize(a), glossary.normalize(b)
+    if not key_a or not key_b or key_a == key_b:
+        return True
+    if _abbreviates(a, b) or _abbreviates(b, a):
+        return True
+    short, long_ = sorted((key_a, key_b), key=len)
+    if len(short) >= 3 and short in long_:
+        return True
+    words_a, words_b = set(_words(a)) - SMALL_WORDS, set(_words(b)) - SMALL_WORDS
+    if words_a and words_b and len(words_a & words_b) * 2 >= min(len(words_a), len(words_b)) + 1:
+        return True
+    # behaviour / behavior; not Bond / Bound: short words differ by a letter and mean other things
+    return min(len(key_a), len(key_b)) >= 8 and SequenceMatcher(None, key_a, key_b).ratio() >= 0.85
+
+
+def _abbreviates(short, name):
+    """``short`` is made of the starts of ``name``'s words, in order: LLM / Large Language
+    Models, RLHF, CapEx / Capital Expenditure, Fed / Federal Reserve, GPT4 / … Transformer 4."""
+    letters = glossary.normalize(short)
+    letters = letters[:-1] if len(letters) > 2 and letters.endswith("s") else letters  # LLMs
+    words = WORD.findall(name.casefold())
+    if len(letters) < 2 or len(letters) > 12 or letters == "".join(words):
+        return False
+    return _starts_of(letters, words)
+
+
+def _starts_of(letters, words):
+    if not letters:
+        return True
+    if not words:
+        return False
+    word = words[0]
+    for k in range(min(len(word), len(letters)), 0, -1):
+        if letters[:k] == word[:k] and _starts_of(letters[k:], words[1:]):
+            return True
+    skippable = word in SMALL_WORDS or (len(words) > 1 and letters[:1] != word[:1])  # "of"; "Open" in Open AI
+    return skippable and _starts_of(letters, words[1:])
+
+
+def _fingerprint(found):
+    if not found:
+        return ""
+    parts = [f"{what}:{'|'.join(sorted(glossary.normalize(r) for r in readings))}" for what, readings in found]
+    text = "\x1f".join(parts)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _summary(found):
+    return "; ".join(" / ".join(readings[:4]) for _what, readings in found)
+
+
+# --- editors' decisions --------------------------------------------------------------------
+
+
+def dismiss(entries):
+    """An editor looked: the posts' names may stand as they are (until they disagree anew)."""
+    settled = 0
+    for entry in entries:
+        found = disagreements(_uses(entry))
+        entry.dismissed, entry.conflict = _fingerprint(found), False
+        settled += 1
+    GlossaryEntry.objects.bulk_update(entries, ["dismissed", "conflict"])
+    return settled
+
+
+def adopt_most_used(entries):
+    """Make the definition and names most public posts give the entry's own (an editor's
+    choice: never replaced by a post again), and settle its disagreement."""
+    for entry in entries:
+        uses = _uses(entry)
+        basis = [use for use in uses if use["public"]] or uses
+        definition = _most_used([use["definition"] for use in basis], key=glossary.normalize)
+        if definition:
+            entry.definition_zh_hans = definition
+        entry.definition_source = GlossaryEntry.Source.EDITOR
+        derive(entry, uses)
+        entry.named_by_editor = True
+        entry.dismissed, entry.conflict = _fingerprint(disagreements(uses)), False
+        entry.fill_derived()
+    GlossaryEntry.objects.bulk_update(
+        entries,
+        ["definition_zh_hans", "definition_source", "named_by_editor", "term", "english", "abbreviation",
+         "dismissed", "conflict", "sort_zh", "initial_zh", "sort_en", "initial_en"],
+    )  # fmt: skip
+    return len(entries)
+
+
+def _uses(entry):
+    public = Post.objects.listed().filter(pk=OuterRef("post_id"))
+    return list(
+        GlossaryUse.objects.filter(entry=entry)
+        .annotate(public=Exists(public))
+        .order_by("post_id")
+        .values("entry_id", "post_id", "term", "chinese", "english", "abbreviation", "definition", "public")
+    )
+
+
+def readings(entry):
+    """What the entry's posts say, grouped: [(english, definition, [use dicts])], most used first
+    (the admin's review view)."""
+    groups = defaultdict(list)
+    for use in _uses(entry):
+        groups[(glossary.normalize(use["english"]), glossary.normalize(use["definition"]))].append(use)
+    return sorted(groups.values(), key=lambda group: (-len(group), group[0]["post_id"]))
+
+
+@transaction.atomic
+def merge(target, others):
+    """Fold ``others`` into ``target``: aliases, post uses (counts added) and variants move."""
+    for other in others:
+        GlossaryAlias.objects.filter(entry=other).update(entry=target)
+        GlossaryAlias.objects.get_or_create(
+            key=glossary.normalize(other.term), defaults={"entry": target, "text": other.term}
+        )
+        for use in GlossaryUse.objects.filter(entry=other):
+            existing = GlossaryUse.objects.filter(entry=target, post=use.post_id).first()
+            if existing:
+                GlossaryUse.objects.filter(pk=existing.pk).update(count=F("count") + use.count)
+                use.delete()
+            else:
+                GlossaryUse.objects.filter(pk=use.pk).update(entry=target)
+        duplicates = GlossaryVariant.objects.filter(entry=target).values("post", "fingerprint")
+        for row in duplicates:
+            GlossaryVariant.objects.filter(entry=other, post=row["post"], fingerprint=row["fingerprint"]).delete()
+        GlossaryVariant.objects.filter(entry=other).update(entry=target)
+        if not target.definition_en and other.definition_en:
+            target.definition_en = other.definition_en
+        target.english = target.english or other.english
+        target.abbreviation = target.abbreviation or other.abbreviation
+        other.delete()
+    target.save()
+
+
+def review_queue():
+    """Entries to review, those whose decision reaches the most public posts first."""
+    return GlossaryEntry.objects.needs_review().order_by("-public_posts", "-posts", "pk")
+
+
+def counts():
+    """The glossary in figures (bench/glossary_eval.py and the admin's review page)."""
+    entries = GlossaryEntry.objects.all()
+    return {
+        "entries": entries.count(),
+        "used_by_2": entries.filter(posts__gte=2).count(),
+        "public": entries.public().count(),
+        "in_index": entries.in_index().count(),
+        "flagged": entries.needs_review().count(),
+        "flagged_public": entries.needs_review().filter(public_posts__gte=1).count(),
+        "uses": GlossaryUse.objects.count(),
+        "aliases": GlossaryAlias.objects.count(),
+        "largest": list(entries.order_by("-posts").values_list("term", "posts")[:5]),
+        "by_posts": dict(entries.values_list("posts").annotate(n=Count("pk")).order_by("posts")[:6]),
+    }
