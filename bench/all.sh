@@ -21,6 +21,16 @@ if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
   psql -h 127.0.0.1 -U postgres -q -c "DROP DATABASE IF EXISTS cms_bench_site" -c "CREATE DATABASE cms_bench_site"
   DATABASE_URL=postgres://postgres@127.0.0.1:5432/cms_bench_site $PY bench/whole_site.py
 fi
+# The glossary of the whole site: its figures and a sample of flags, then its pages, the
+# sitemap and the admin list on SQLite and (the site whole_site.py imported) PostgreSQL.
+GLOSSARY_DB="$(mktemp -d)/glossary.sqlite3"
+$PY bench/glossary_eval.py --keep "$GLOSSARY_DB"
+if [ -f "$GLOSSARY_DB" ]; then
+  DATABASE_URL="sqlite:///$GLOSSARY_DB" $PY bench/glossary_pages.py
+  if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/cms_bench_site $PY bench/glossary_pages.py
+  fi
+fi
 # Every change reaching readers and the static copy; the whole site uploaded as one zip.
 $PY bench/freshness.py
 $PY bench/upload.py

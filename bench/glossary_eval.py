@@ -36,6 +36,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", help="an SQLite file (or set DATABASE_URL) holding an imported site")
     parser.add_argument("--site", help="an unpacked copy of the site (folders notes/, posts/, …)")
+    parser.add_argument("--keep", help="import into this SQLite file (kept, for bench/glossary_pages.py)")
     parser.add_argument("--corpus", action="store_true", help="the 247-note corpus instead of the whole site")
     parser.add_argument("--sample", type=int, default=100)
     parser.add_argument("--seed", type=int, default=14)
@@ -79,13 +80,14 @@ def main():
     print(f"\n# Sample of {min(args.sample, len(flagged))} flags (seed {args.seed}): readings as 'English [posts]'")
     for i, pk in enumerate(sorted(rng.sample(flagged, min(args.sample, len(flagged)))), 1):
         entry = GlossaryEntry.objects.get(pk=pk)
-        groups = {}
+        groups, uses = {}, glossary_curation._uses(entry)
         for group in glossary_curation.readings(entry):
             name = group[0]["english"] or "—"
             held = groups.setdefault(name.casefold(), [name, 0, group[0]["definition"][:36]])
             held[1] += len(group)
         shown = "; ".join(f"{name} [{n}] {definition}" for name, n, definition in list(groups.values())[:5])
-        print(f"F{i:03d} {entry.term} ({entry.public_posts} public) :: {shown}")
+        why = "; ".join(f"{name} ({reason})" for name, reason in glossary_curation.disagreeing(uses, entry.term)[1:])
+        print(f"F{i:03d} {entry.term} ({entry.public_posts} public) :: {why}\n      {shown}")
     if args.annotations:
         annotation_samples(folders or [], rng, args.sample)
 
@@ -98,7 +100,8 @@ def prepare(args):
     if os.environ.get("DATABASE_URL") and not args.corpus and not args.site:
         return None  # the database DATABASE_URL names holds the site
     tmp = Path(tempfile.mkdtemp(prefix="glossary-eval-"))
-    os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/eval.sqlite3"
+    database = Path(args.keep).resolve() if args.keep else tmp / "eval.sqlite3"
+    os.environ["DATABASE_URL"] = f"sqlite:///{database}"
     if args.corpus:
         return CORPUS
     if args.site:

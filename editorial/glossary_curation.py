@@ -20,7 +20,9 @@ no page) is named from its drafts, for the admin. Ties go to the oldest post. An
 dismissal is remembered as the disagreement's fingerprint: a new disagreement flags again.
 """
 
+import functools
 import hashlib
+import os.path
 import re
 from collections import Counter, defaultdict
 from difflib import SequenceMatcher
@@ -89,16 +91,26 @@ def derive(entry, uses):
     if not entry.named_by_editor and basis:
         chinese = [_chinese_form(use) for use in basis]
         entry.term = (_most_used([c for c in chinese if c]) or _most_used([u["term"] for u in basis]))[:200]
-        entry.english = _most_used([use["english"] for use in basis], key=glossary.normalize)[:300]
-        abbreviation = _most_used([use["abbreviation"] for use in basis], key=glossary.normalize)
-        entry.abbreviation = "" if glossary.same_key(abbreviation, entry.english) else abbreviation[:60]
+        entry.english = _most_used([use["english"] for use in basis], key=_name)[:300]
+        abbreviation = _most_used([use["abbreviation"] for use in basis], key=_name)
+        entry.abbreviation = "" if _name(abbreviation) == _name(entry.english) else abbreviation[:60]
     if entry.definition_source != GlossaryEntry.Source.EDITOR and basis:
-        entry.definition_zh_hans = _most_used([use["definition"] for use in basis], key=glossary.normalize)
-    found = disagreements(uses)
+        entry.definition_zh_hans = _most_used([use["definition"] for use in basis], key=_wording)
+    found = disagreements(uses, entry.term)
     fingerprint = _fingerprint(found)
     entry.conflict = bool(found) and fingerprint != entry.dismissed
-    entry.conflict_summary = _summary(found)[:500] if found else ""
+    entry.conflict_summary = _summary(uses, entry.term)[:500] if found else ""
     return entry
+
+
+_name = functools.lru_cache(maxsize=65536)(glossary.normalize)  # names recur across entries' uses
+_NOT_WORDING = re.compile(r"[\W_]+")
+
+
+def _wording(definition):
+    """Definitions compared without spacing, punctuation or case (cheaper than ``normalize``
+    on long text: whole-site refreshes compare 110,000 of them)."""
+    return _NOT_WORDING.sub("", definition).casefold()
 
 
 def _chinese_form(use):
@@ -120,17 +132,97 @@ def _most_used(values, key=lambda value: value):
 # --- disagreements -------------------------------------------------------------------------
 
 
-def disagreements(uses):
-    """[(what, [readings])]: the English names (and abbreviations) the posts give that cannot
-    be the same name; [] when they agree. Wording of definitions is never a disagreement."""
-    found = []
-    english = _groups([use["english"] for use in uses], _same_english)
-    if len(english) > 1:
-        found.append(("english", english))
-    abbreviations = _groups([use["abbreviation"] for use in uses], _same_abbreviation)
-    if len(abbreviations) > 1:
-        found.append(("abbreviation", abbreviations))
+def disagreements(uses, term=""):
+    """[(what, [readings])]: the names the posts give for the entry that cannot be one thing;
+    [] when they agree. See ``disagreeing`` for when a name disagrees."""
+    found = disagreeing(uses, term)
+    return [("english", [found[0][0], *(name for name, _why in found[1:])])] if len(found) > 1 else []
+
+
+def disagreeing(uses, term=""):
+    """[(the most used name, ""), (a disagreeing name, why), …], or [] when the names agree.
+
+    The posts' names (English, or the abbreviation when that is all a post gives) are grouped
+    by ``_same_english``. Another group than the most used one disagrees, with the reason:
+
+    * ``acronym``: both names expand one abbreviation the posts use (PE: Price-to-Earnings
+      Ratio and Processing Element), so the posts met through it but mean different things;
+    * ``match``: its posts write the term in Chinese, never sharing a character with the entry's
+      term (净息差 and 英伟达推理微服务, met only through NIM; not 乐趣 and 快乐);
+    * ``meaning``: at least two posts give that other name, both groups define the term, and
+      the definitions share almost nothing (代理 as Agent and as Proxy).
+
+    A single post's synonym with its own wording (Enjoyment / Pleasure) is not a disagreement:
+    on the whole site such pairs were most of the flags and almost never needed an editor."""
+    groups, acronyms = [], set()
+    for use in uses:
+        abbreviation = _clean_name(use.get("abbreviation", ""))
+        latin_term = use.get("term", "") if not glossary.CJK.search(use.get("term", "")) else ""
+        for short in (abbreviation, latin_term):
+            if short and glossary.ABBREVIATION.match(short) and " " not in short:
+                acronyms.add(short)
+        name = _clean_name(use.get("english", "")) or abbreviation
+        if not name:
+            continue
+        group = next((g for g in groups if any(_same_english(seen, name) for seen in g["names"])), None)
+        if group is None:
+            group = {"name": name, "names": set(), "n": 0, "chinese": set(), "words": set()}
+            groups.append(group)
+        if len(group["names"]) < 8:
+            group["names"].add(name)
+        group["n"] += 1
+        form = _chinese_form({"term": use.get("term", ""), "chinese": use.get("chinese", "")})
+        if form:
+            group["chinese"].add(_name(form))
+        group["words"] |= _bigrams(use.get("definition", ""))
+    if len(groups) < 2:
+        return []
+    groups.sort(key=lambda g: -g["n"])
+    major = groups[0]
+    term_key = _name(term) if glossary.CJK.search(term or "") else ""
+    found = [(major["name"], "")]
+    for other in groups[1:]:
+        if any(_expands(a, major["name"]) and _expands(a, other["name"]) for a in acronyms):
+            found.append((other["name"], "acronym"))
+        elif other["chinese"] and term_key and not any(set(form) & set(term_key) for form in other["chinese"]):
+            found.append((other["name"], "match"))
+        elif other["n"] >= 2 and _unrelated(major["words"], other["words"]):
+            found.append((other["name"], "meaning"))
+    return found if len(found) > 1 else []
+
+
+_CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
+_LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
+MIN_BIGRAMS = 4  # a definition shorter than this says too little to compare
+UNRELATED = 0.15  # definitions sharing fewer of their bigrams than this mean different things
+
+
+def _bigrams(text):
+    found = set()
+    for run in _CJK_RUN.findall(text or ""):
+        found.update(run[i : i + 2] for i in range(len(run) - 1))
+    found.update(word.casefold() for word in _LATIN_WORD.findall(text or ""))
     return found
+
+
+def _unrelated(a, b):
+    if len(a) < MIN_BIGRAMS or len(b) < MIN_BIGRAMS:
+        return False
+    return len(a & b) / min(len(a), len(b)) < UNRELATED
+
+
+_NAME_JUNK = re.compile(r"[*`“”\"《》「」]")
+
+
+def _clean_name(text):
+    """A name as a post gives it, or "" when it is not one: no letters (40.24, 12.67%, $10B+),
+    or a description in the name's place (A brand of lubricant and penetrating oil)."""
+    text = _NAME_JUNK.sub("", text or "").strip()
+    text = re.split(r"\s*[,，/]\s+|\s+/\s*", text)[0]  # "Forward Price-to-Earnings Ratio, Forward PE"
+    letters = sum(c.isalpha() and c.isascii() for c in text)
+    if letters < 2 or "%" in text or "$" in text or len(text.split()) > 5:
+        return ""
+    return text
 
 
 def _groups(values, same):
@@ -149,7 +241,7 @@ def _groups(values, same):
 
 def _same_abbreviation(a, b):
     """LLM / LLMs / llm; GPT / GPT-4 (one the start of the other)."""
-    key_a, key_b = glossary.normalize(a), glossary.normalize(b)
+    key_a, key_b = _name(a), _name(b)
     return key_a.startswith(key_b) or key_b.startswith(key_a)
 
 
@@ -158,14 +250,14 @@ SMALL_WORDS = {"of", "the", "and", "for", "to", "in", "on", "a", "an", "&"}
 
 
 def _words(text):
-    return [glossary.normalize(word) or word for word in WORD.findall(text.casefold())]
+    return [_name(word) or word for word in WORD.findall(text.casefold())]
 
 
 def _same_english(a, b):
     """Could ``a`` and ``b`` name the same thing? Spelling, plural, case, hyphens; one the
     abbreviation of the other; one containing the other (Alignment / AI Alignment); most
     words shared (Artificial General Intelligence / General Artificial Intelligence)."""
-    key_a, key_b = glossary.normalize(a), glossary.normalize(b)
+    key_a, key_b = _name(a), _name(b)
     if not key_a or not key_b or key_a == key_b:
         return True
     if _abbreviates(a, b) or _abbreviates(b, a):
@@ -176,15 +268,38 @@ def _same_english(a, b):
     words_a, words_b = set(_words(a)) - SMALL_WORDS, set(_words(b)) - SMALL_WORDS
     if words_a and words_b and len(words_a & words_b) * 2 >= min(len(words_a), len(words_b)) + 1:
         return True
+    if _one_stem(key_a, key_b):
+        return True
+    for short, long_ in ((a, b), (b, a)):  # MoE Model / Mixture of Experts: named by its abbreviation
+        first = short.split()[0] if short.split() else ""
+        if first != short and glossary.ABBREVIATION.match(first) and _abbreviates(first, long_):
+            return True
+    last_a, last_b = _words(a)[-1:], _words(b)[-1:]
+    if last_a and last_a == last_b and len(last_a[0]) >= 3:
+        return True  # one head word: Donald Trump / President Trump, Interest Rate Spread / Yield Spread
     # behaviour / behavior; not Bond / Bound: short words differ by a letter and mean other things
     return min(len(key_a), len(key_b)) >= 8 and SequenceMatcher(None, key_a, key_b).ratio() >= 0.85
+
+
+def _expands(acronym, name):
+    """``name`` spells ``acronym`` out (not merely contains it: Dynamic PE does not expand PE)."""
+    words = {_name(word) for word in name.split()}
+    return _name(acronym) not in words and _abbreviates(acronym, name)
+
+
+def _one_stem(key_a, key_b):
+    """Curious / Curiosity, Sandbox / Sandboxing, Capitulate / capitulation: one word's forms."""
+    common = len(os.path.commonprefix([key_a, key_b]))
+    return common >= 5 and common >= 0.7 * min(len(key_a), len(key_b))
 
 
 def _abbreviates(short, name):
     """``short`` is made of the starts of ``name``'s words, in order: LLM / Large Language
     Models, RLHF, CapEx / Capital Expenditure, Fed / Federal Reserve, GPT4 / … Transformer 4."""
-    letters = glossary.normalize(short)
+    letters = _name(short)
     letters = letters[:-1] if len(letters) > 2 and letters.endswith("s") else letters  # LLMs
+    if short.endswith(("ing", "ed")) and short[:2].isupper():
+        letters = _name(short[: -3 if short.endswith("ing") else -2])  # IPOing
     words = WORD.findall(name.casefold())
     if len(letters) < 2 or len(letters) > 12 or letters == "".join(words):
         return False
@@ -212,8 +327,15 @@ def _fingerprint(found):
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _summary(found):
-    return "; ".join(" / ".join(readings[:4]) for _what, readings in found)
+REASONS = {"acronym": "two expansions of one abbreviation", "match": "another Chinese term",
+           "meaning": "another meaning"}  # fmt: skip
+
+
+def _summary(uses, term):
+    """ "Price-to-Earnings Ratio ≠ Processing Element (two expansions of one abbreviation); …"."""
+    found = disagreeing(uses, term)
+    major = found[0][0]
+    return "; ".join(f"{major} ≠ {name} ({REASONS[why]})" for name, why in found[1:4])
 
 
 # --- editors' decisions --------------------------------------------------------------------
@@ -223,7 +345,7 @@ def dismiss(entries):
     """An editor looked: the posts' names may stand as they are (until they disagree anew)."""
     settled = 0
     for entry in entries:
-        found = disagreements(_uses(entry))
+        found = disagreements(_uses(entry), entry.term)
         entry.dismissed, entry.conflict = _fingerprint(found), False
         settled += 1
     GlossaryEntry.objects.bulk_update(entries, ["dismissed", "conflict"])
@@ -236,13 +358,13 @@ def adopt_most_used(entries):
     for entry in entries:
         uses = _uses(entry)
         basis = [use for use in uses if use["public"]] or uses
-        definition = _most_used([use["definition"] for use in basis], key=glossary.normalize)
+        definition = _most_used([use["definition"] for use in basis], key=_wording)
         if definition:
             entry.definition_zh_hans = definition
         entry.definition_source = GlossaryEntry.Source.EDITOR
         derive(entry, uses)
         entry.named_by_editor = True
-        entry.dismissed, entry.conflict = _fingerprint(disagreements(uses)), False
+        entry.dismissed, entry.conflict = _fingerprint(disagreements(uses, entry.term)), False
         entry.fill_derived()
     GlossaryEntry.objects.bulk_update(
         entries,
@@ -267,7 +389,7 @@ def readings(entry):
     (the admin's review view)."""
     groups = defaultdict(list)
     for use in _uses(entry):
-        groups[(glossary.normalize(use["english"]), glossary.normalize(use["definition"]))].append(use)
+        groups[(_name(use["english"]), _wording(use["definition"]))].append(use)
     return sorted(groups.values(), key=lambda group: (-len(group), group[0]["post_id"]))
 
 

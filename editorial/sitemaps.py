@@ -2,63 +2,101 @@
 
 Pages are addressed by path (``/sitemap-posts-2.xml``), not ``?p=2``, so that the static
 copy can hold them as files. Each section knows how many URLs it has without building
-them (``url_count``), so the index is two counts, not every item.
+them (``url_count``), so the index is two counts, not every item. A page is written
+directly, not through ``django.contrib.sitemaps``: its template and a ``reverse`` per
+link and language took 4.7 s for 10,000 URLs on the whole site; addresses here are filled
+into one reversed pattern per kind and language.
 """
 
 import math
+from urllib.parse import quote
+from xml.sax.saxutils import escape, quoteattr
 
-from django.contrib.sitemaps import Sitemap
-from django.contrib.sitemaps.views import SitemapIndexItem
-from django.contrib.sites.requests import RequestSite
-from django.http import Http404
+from django.conf import settings
+from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import translation
 
 from . import caching
 from .models import GlossaryEntry, Post
 
 LIMIT = 10_000  # URLs per page (Google allows 50,000; smaller pages render in well under a second)
+_SLUG = "sitemap-slug-placeholder"
+_SAFE = "!$&'()*+,;=/~:@"  # what reverse() leaves unquoted in a path
 
 
-class PostSitemap(Sitemap):
+class _Section:
+    """Items with their languages; subclasses say which items and how their URL is made."""
+
+    url_name = ""
+
+    def rows(self):
+        """[(item, [language codes], lastmod)] in a stable order."""
+        raise NotImplementedError
+
+    def url_count(self):
+        raise NotImplementedError
+
+    def kwargs(self, item):
+        return {}
+
+    def urls(self, request):
+        """[(location, lastmod, {language: location})] of every URL of the section."""
+        base = f"{request.scheme}://{request.get_host()}"
+        patterns = {}
+
+        def location(item, language):
+            kwargs = self.kwargs(item)
+            key = (language, tuple(sorted((k, v) for k, v in kwargs.items() if k != "slug")))
+            if key not in patterns:
+                with translation.override(language):
+                    patterns[key] = reverse(self.url_name, kwargs={**kwargs, "slug": _SLUG})
+            return base + patterns[key].replace(_SLUG, quote(kwargs["slug"], safe=_SAFE))
+
+        found = []
+        for item, languages, lastmod in self.rows():
+            alternates = {language: location(item, language) for language in languages}
+            for language in languages:
+                found.append((alternates[language], lastmod, alternates))
+        return found
+
+
+class PostSitemap(_Section):
     """Listed items of every kind, in Chinese and, where it exists, English."""
 
-    i18n = True
-    alternates = True
-    x_default = True
-    changefreq = "monthly"
-    limit = LIMIT
+    url_name = "editorial:post-detail"
 
-    def items(self):
-        return Post.objects.listed().order_by("pk").only("kind", "slug", "title_en", "updated_at")
+    def rows(self):
+        posts = Post.objects.listed().order_by("pk").values_list("kind", "slug", "title_en", "updated_at")
+        return [
+            ((kind, slug), ["zh-hans", "en"] if title_en else ["zh-hans"], updated)
+            for kind, slug, title_en, updated in posts
+        ]
 
-    def lastmod(self, post):
-        return post.updated_at
-
-    def get_languages_for_item(self, post):
-        return ["zh-hans", "en"] if post.title_en else ["zh-hans"]
+    def kwargs(self, item):
+        return {"kind": item[0], "slug": item[1]}
 
     def url_count(self):
         listed = Post.objects.listed()
-        return listed.count() + listed.exclude(title_en="").count()
+        return listed.count() + listed.exclude(title_en__isnull=True).exclude(title_en="").count()
 
 
-class GlossarySitemap(Sitemap):
+class GlossarySitemap(_Section):
     """The entries in the public index (the others' pages ask not to be indexed)."""
 
-    i18n = True
-    alternates = True
-    changefreq = "monthly"
-    limit = LIMIT
+    url_name = "editorial:glossary-detail"
+    languages = [code for code, _name in settings.LANGUAGES]
 
-    def items(self):
-        return GlossaryEntry.objects.in_index().order_by("pk").only("slug", "updated_at")
+    def rows(self):
+        entries = GlossaryEntry.objects.in_index().order_by("pk").values_list("slug", "updated_at")
+        return [(slug, self.languages, updated) for slug, updated in entries]
 
-    def lastmod(self, entry):
-        return entry.updated_at
+    def kwargs(self, item):
+        return {"slug": item}
 
     def url_count(self):
-        return GlossaryEntry.objects.in_index().count() * len(self._languages())
+        return GlossaryEntry.objects.in_index().count() * len(self.languages)
 
 
 SITEMAPS = {"posts": PostSitemap, "glossary": GlossarySitemap}
@@ -78,7 +116,7 @@ def pages():
 
 def index(request):
     items = [
-        SitemapIndexItem(request.build_absolute_uri(reverse("sitemap-page", args=[section, page])), None)
+        {"location": request.build_absolute_uri(reverse("sitemap-page", args=[section, page])), "last_mod": None}
         for section, page in pages()
     ]
     return TemplateResponse(request, "sitemap_index.xml", {"sitemaps": items}, content_type="application/xml")
@@ -87,8 +125,29 @@ def index(request):
 def page(request, section, number):
     if (section, number) not in pages():
         raise Http404("No such sitemap page")
-    site = SITEMAPS[section]()
-    urls = site.get_urls(page=number, protocol=request.scheme, site=RequestSite(request))
-    response = TemplateResponse(request, "sitemap.xml", {"urlset": urls}, content_type="application/xml")
+    urls = SITEMAPS[section]().urls(request)[(number - 1) * LIMIT : number * LIMIT]
+    if not urls and number > 1:  # the content changed since the index was counted (page 1 may be empty)
+        raise Http404("No such sitemap page")
+    response = HttpResponse(render(urls), content_type="application/xml")
     response.headers["X-Robots-Tag"] = "noindex, noodp, noarchive"
     return response
+
+
+def render(urls):
+    default = settings.LANGUAGE_CODE
+    parts = [
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">\n'
+    ]
+    for location, lastmod, alternates in urls:
+        parts.append(f"<url><loc>{escape(location)}</loc>")
+        if lastmod:
+            parts.append(f"<lastmod>{lastmod.date().isoformat()}</lastmod>")
+        parts.append("<changefreq>monthly</changefreq>")
+        for language, href in alternates.items():
+            parts.append(f'<xhtml:link rel="alternate" hreflang="{language}" href={quoteattr(href)}/>')
+        if default in alternates:
+            parts.append(f'<xhtml:link rel="alternate" hreflang="x-default" href={quoteattr(alternates[default])}/>')
+        parts.append("</url>\n")
+    parts.append("</urlset>\n")
+    return "".join(parts)

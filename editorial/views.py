@@ -171,7 +171,7 @@ class GlossaryListView(ListView):
     """The glossary: entries readers can reach, grouped by initial (pinyin for Chinese)."""
 
     template_name = "editorial/glossaryentry_list.html"
-    paginate_by = 200
+    paginate_by = 100
 
     def get_queryset(self):
         english = get_language() == "en"
@@ -179,7 +179,8 @@ class GlossaryListView(ListView):
         query = self.request.GET.get("q", "").strip()[:100]
         if query:
             entries = GlossaryEntry.objects.public()  # a search finds every term with a page
-            keys = GlossaryAlias.objects.filter(key__contains=normalize(query)).values("entry")
+            # Other spellings by their exact key (an index look-up); the names themselves by substring.
+            keys = GlossaryAlias.objects.filter(key=normalize(query)).values("entry")
             entries = entries.filter(
                 Q(term__icontains=query) | Q(english__icontains=query) | Q(abbreviation__iexact=query) | Q(pk__in=keys)
             )
@@ -193,8 +194,12 @@ class GlossaryListView(ListView):
 
     def get_context_data(self, **kwargs):
         field = "initial_en" if get_language() == "en" else "initial_zh"
+        letters = caching.per_generation(  # a count over every entry: once per change, not per page
+            f"glossary-letters-{field}",
+            lambda: list(GlossaryEntry.objects.in_index().values_list(field).annotate(n=Count("pk")).order_by(field)),
+        )
         return super().get_context_data(
-            letters=list(GlossaryEntry.objects.in_index().values_list(field).annotate(n=Count("pk")).order_by(field)),
+            letters=letters,
             query=self.request.GET.get("q", ""),
             letter=self.request.GET.get("letter", ""),
             **kwargs,

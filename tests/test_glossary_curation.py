@@ -83,14 +83,48 @@ def test_spellings_plurals_abbreviations_and_longer_forms_agree(a, b):
     assert glossary_curation.disagreements(uses) == []
 
 
+def use(english, term="代理", definition="", abbreviation=""):
+    return {"english": english, "term": term, "chinese": "", "definition": definition, "abbreviation": abbreviation}
+
+
+AGENT = [use("Agent", definition="替人自主完成任务的软件程序")] * 2
+PROXY = [use("Proxy", definition="在客户端与服务器之间转发网络请求")] * 2
+
+
 @pytest.mark.parametrize(
-    "a, b",
-    [("Private Equity", "Price-to-Earnings Ratio"), ("Agent", "Proxy"), ("Bond", "Bound"), ("Fed", "Fiscal Policy")],
+    "uses, term, reason",
+    [
+        (  # two expansions of one abbreviation
+            [
+                use("Price-to-Earnings Ratio", "市盈率", abbreviation="PE"),
+                use("Processing Element", "市盈率", "", "PE"),
+            ],
+            "市盈率",
+            "acronym",
+        ),
+        (  # met only through NIM: the other post wrote another Chinese term
+            [use("Net Interest Margin", "净息差"), use("NVIDIA Inference Microservice", "英伟达推理微服务")],
+            "净息差",
+            "match",
+        ),
+        (AGENT + PROXY, "代理", "meaning"),  # one Chinese term, two meanings, each in two posts
+    ],
 )
-def test_different_names_disagree(a, b):
-    uses = [{"english": a, "abbreviation": ""}, {"english": b, "abbreviation": ""}]
-    ((what, readings),) = glossary_curation.disagreements(uses)
-    assert what == "english" and set(readings) == {a, b}
+def test_real_conflicts_are_flagged_with_their_reason(uses, term, reason):
+    assert glossary_curation.disagreeing(uses, term)[1][1] == reason
+
+
+@pytest.mark.parametrize(
+    "uses",
+    [
+        AGENT + [use("Proxy", definition="在客户端与服务器之间转发网络请求")],  # one post's other name
+        [use("Enjoyment", "愉悦", "从活动中获得的愉悦感")] * 2 + [use("Pleasure", "愉悦", "对感官享受的追求")],
+        [use("Forward P/E Ratio", "前瞻市盈率", abbreviation="PE"), use("Dynamic PE", "前瞻市盈率", abbreviation="PE")],
+        [use("Price", "价格"), use("40.24", "价格"), use("12.67%", "价格")],  # numbers are not names
+    ],
+)
+def test_synonyms_homonymous_containment_and_numbers_are_not_conflicts(uses):
+    assert glossary_curation.disagreements(uses, uses[0]["term"]) == []
 
 
 def test_differently_worded_definitions_are_not_a_conflict():
@@ -99,22 +133,27 @@ def test_differently_worded_definitions_are_not_a_conflict():
     assert not GlossaryEntry.objects.needs_review().exists()
 
 
+def agent_and_proxy():
+    for _n in range(2):
+        post_with("**代理**（Agent: 替人自主完成任务的软件程序）")
+        post_with("**代理**（Proxy: 在客户端与服务器之间转发网络请求）")
+
+
 def test_review_queue_starts_with_what_reaches_most_readers():
-    post_with("**代理**（Agent: 替人办事的程序）")
-    post_with("**代理**（Proxy: 转发请求的服务器）")
-    for n in range(3):
-        post_with(f"**债券**（Bond: 一种债务工具{n}）")
-    post_with("**债券**（Bound: 写错的名字）")
-    assert [e.term for e in glossary_curation.review_queue()] == ["债券", "代理"]
+    agent_and_proxy()
+    for _n in range(4):
+        post_with("**市盈率**（PE: Price-to-Earnings Ratio: 股价除以每股收益）")
+    post_with("**市盈率**（PE: Processing Element: 芯片里的处理单元）")
+    assert [e.term for e in glossary_curation.review_queue()] == ["市盈率", "代理"]
 
 
 def test_a_dismissed_flag_returns_when_a_new_disagreement_appears():
-    post_with("**代理**（Agent: 替人办事的程序）")
-    post_with("**代理**（Proxy: 转发请求的服务器）")
+    agent_and_proxy()
     glossary_curation.dismiss(list(GlossaryEntry.objects.all()))
-    post_with("**代理**（Agent: 又一篇）")  # the same disagreement: stays dismissed
+    post_with("**代理**（Agent: 又一篇文章）")  # the same disagreement: stays dismissed
     assert not GlossaryEntry.objects.needs_review().exists()
-    post_with("**代理**（Broker: 经纪人）")
+    post_with("**代理**（Broker: 替客户买卖证券并收取佣金的机构）")
+    post_with("**代理**（Broker: 替客户买卖证券并收取佣金的机构）")
     assert GlossaryEntry.objects.needs_review().count() == 1
 
 
@@ -187,9 +226,8 @@ def test_the_index_lists_terms_from_the_threshold_or_featured(client, settings):
 def test_sitemap_is_an_index_of_pages_of_bounded_size(client, monkeypatch, settings):
     settings.EDITORIAL_GLOSSARY_MIN_POSTS = 1
     monkeypatch.setattr(sitemaps, "LIMIT", 4)
-    monkeypatch.setattr(sitemaps.PostSitemap, "limit", 4)
-    monkeypatch.setattr(sitemaps.GlossarySitemap, "limit", 4)
-    posts = [post_with(f"**术语{n}**（Term {n}: 定义）", title_en="") for n in range(5)]
+    slugs = ["plain", "AI Vibe Coding 社区讨论会纪要0705", "it's-a:b", "-lead", "百分之%25"]
+    posts = [post_with(f"**术语{n}**（Term {n}: 定义）", title_en="", slug=slug) for n, slug in enumerate(slugs)]
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     index = ET.fromstring(client.get("/sitemap.xml").content)
     pages = [loc.text for loc in index.findall("s:sitemap/s:loc", ns)]
@@ -205,7 +243,7 @@ def test_sitemap_is_an_index_of_pages_of_bounded_size(client, monkeypatch, setti
         assert 1 <= len(urls) <= 4
         listed += urls
     assert len(listed) == len(set(listed)) == 5 + 5 * 2
-    assert all(any(p.get_absolute_url() in url for url in listed) for p in posts)
+    assert all(f"http://testserver{p.get_absolute_url()}" in listed for p in posts)  # as reverse() writes them
     assert client.get("/sitemap-posts-3.xml").status_code == 404
 
 
@@ -214,9 +252,10 @@ def test_sitemap_is_an_index_of_pages_of_bounded_size(client, monkeypatch, setti
 
 def test_bulk_decisions_run_as_one_job(admin_client, django_capture_on_commit_callbacks, worker):
     for word, usual, other in (("甲方", "Alpha", "Omega"), ("乙方", "Beta", "Sigma"), ("丙方", "Gamma", "Kappa")):
-        post_with(f"**{word}**（{usual}: 第一种意思）")
-        post_with(f"**{word}**（{usual}: 第一种意思）")
-        post_with(f"**{word}**（{other}: 另一种意思）")
+        for _n in range(3):
+            post_with(f"**{word}**（{usual}: 第一种意思）")
+        for _n in range(2):
+            post_with(f"**{word}**（{other}: 网络游戏里的玩家队伍）")
     assert GlossaryEntry.objects.needs_review().count() == 3
     changelist = reverse("admin:editorial_glossaryentry_changelist")
     chosen = list(GlossaryEntry.objects.filter(term__in=["甲方", "乙方"]).values_list("pk", flat=True))
@@ -233,7 +272,7 @@ def test_bulk_decisions_run_as_one_job(admin_client, django_capture_on_commit_ca
     adopted = GlossaryEntry.objects.get(term="甲方")
     assert (adopted.definition_zh_hans, adopted.english, adopted.definition_source) == ("第一种意思", "Alpha", "editor")
     # The relink job put the editor's definition in every post's popover, the third one's too.
-    third = Post.objects.filter(body_zh_hans__contains="**甲方**（Omega").get()
+    third = Post.objects.filter(body_zh_hans__contains="**甲方**（Omega").first()
     assert 'data-definition="第一种意思"' in third.body_html_zh_hans
     page = admin_client.get(response["Location"]).content.decode()
     assert "2" in page

@@ -68,7 +68,7 @@ def test_a_differently_worded_definition_is_a_variant_not_a_flag():
     assert not GlossaryEntry.objects.needs_review().exists()  # CapEx abbreviates Capital Expenditure
 
 
-def test_two_meanings_under_one_name_are_flagged():
+def test_two_expansions_of_one_abbreviation_are_flagged():
     post_with("**PE**（Private Equity: 私募股权，投资未上市公司）")
     post_with("**PE**（Price-to-Earnings Ratio: 市盈率，股价除以每股收益）")
     (pe,) = GlossaryEntry.objects.needs_review()
@@ -131,8 +131,9 @@ def test_an_editors_definition_is_never_overwritten(admin_client):
 
 
 def test_admin_lists_usage_and_filters_entries_needing_review(admin_client):
-    post_with("**代理**（Agent: 替人办事的程序）")
-    post_with("**代理**（Proxy: 转发网络请求的服务器）")
+    for _n in range(2):
+        post_with("**代理**（Agent: 替人自主完成任务的软件程序）")
+        post_with("**代理**（Proxy: 在客户端与服务器之间转发网络请求）")
     post_with("**令牌**（Token: 单位）")
     post_with("**令牌**（Token: 不同的措辞）")
     post_with("**词表**（Vocabulary）")

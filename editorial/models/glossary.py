@@ -85,6 +85,12 @@ class GlossaryEntry(models.Model):
         verbose_name_plural = _("glossary entries")
         ordering = ["sort_zh", "pk"]
         constraints = [models.UniqueConstraint(fields=["slug"], name="glossaryentry_slug_unique")]
+        indexes = [  # the public index pages through entries in each language's order, by initial
+            models.Index(fields=["sort_zh", "id"], name="glossaryentry_sort_zh"),
+            models.Index(fields=["sort_en", "id"], name="glossaryentry_sort_en"),
+            models.Index(fields=["initial_zh", "sort_zh", "id"], name="glossaryentry_initial_zh"),
+            models.Index(fields=["initial_en", "sort_en", "id"], name="glossaryentry_initial_en"),
+        ]
 
     def __str__(self):
         return f"{self.term} ({self.english})" if self.english and self.english != self.term else self.term
