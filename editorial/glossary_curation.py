@@ -58,7 +58,8 @@ def refresh(entry_ids=None, *, gone=(), progress=None):
     return changed
 
 
-def _refresh_chunk(ids, gone):
+def _uses_of(ids, gone=()):
+    """{entry id: [what each post says, with whether the post is public]}, oldest post first."""
     public = Post.objects.listed().filter(pk=OuterRef("post_id"))
     rows = (
         GlossaryUse.objects.filter(entry_id__in=ids)
@@ -70,6 +71,11 @@ def _refresh_chunk(ids, gone):
     uses = defaultdict(list)
     for row in rows:
         uses[row["entry_id"]].append(row)
+    return uses
+
+
+def _refresh_chunk(ids, gone):
+    uses = _uses_of(ids, gone)
     changed, updated = set(), []
     for entry in GlossaryEntry.objects.filter(pk__in=ids):
         before = {name: getattr(entry, name) for name in DERIVED}
@@ -343,9 +349,9 @@ def _summary(uses, term):
 
 def dismiss(entries):
     """An editor looked: the posts' names may stand as they are (until they disagree anew)."""
-    settled = 0
+    settled, uses = 0, _uses_of([entry.pk for entry in entries])
     for entry in entries:
-        found = disagreements(_uses(entry), entry.term)
+        found = disagreements(uses[entry.pk], entry.term)
         entry.dismissed, entry.conflict = _fingerprint(found), False
         settled += 1
     GlossaryEntry.objects.bulk_update(entries, ["dismissed", "conflict"])
@@ -355,8 +361,9 @@ def dismiss(entries):
 def adopt_most_used(entries):
     """Make the definition and names most public posts give the entry's own (an editor's
     choice: never replaced by a post again), and settle its disagreement."""
+    every = _uses_of([entry.pk for entry in entries])
     for entry in entries:
-        uses = _uses(entry)
+        uses = every[entry.pk]
         basis = [use for use in uses if use["public"]] or uses
         definition = _most_used([use["definition"] for use in basis], key=_wording)
         if definition:
@@ -375,13 +382,7 @@ def adopt_most_used(entries):
 
 
 def _uses(entry):
-    public = Post.objects.listed().filter(pk=OuterRef("post_id"))
-    return list(
-        GlossaryUse.objects.filter(entry=entry)
-        .annotate(public=Exists(public))
-        .order_by("post_id")
-        .values("entry_id", "post_id", "term", "chinese", "english", "abbreviation", "definition", "public")
-    )
+    return _uses_of([entry.pk])[entry.pk]
 
 
 def readings(entry):

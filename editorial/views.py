@@ -22,7 +22,7 @@ from taggit.models import Tag
 from . import caching, kinds, redirects, search
 from .exporters import item_file, posts_for_export
 from .glossary import normalize
-from .models import Entity, GlossaryAlias, GlossaryEntry, GlossaryUse, Post, PreviewLink, TaggedPost
+from .models import Entity, GlossaryEntry, GlossaryUse, Post, PreviewLink, TaggedPost
 from .sources import names_in, series_index, series_slug, source_index
 
 
@@ -179,8 +179,9 @@ class GlossaryListView(ListView):
         query = self.request.GET.get("q", "").strip()[:100]
         if query:
             entries = GlossaryEntry.objects.public()  # a search finds every term with a page
-            # Other spellings by their exact key (an index look-up); the names themselves by substring.
-            keys = GlossaryAlias.objects.filter(key=normalize(query)).values("entry")
+            # Other spellings as public posts write them (an index look-up; never a draft's spelling),
+            # the names themselves by substring.
+            keys = GlossaryUse.objects.filter(term_key=normalize(query), post__in=Post.objects.listed()).values("entry")
             entries = entries.filter(
                 Q(term__icontains=query) | Q(english__icontains=query) | Q(abbreviation__iexact=query) | Q(pk__in=keys)
             )

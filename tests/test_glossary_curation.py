@@ -175,6 +175,16 @@ def test_a_drafts_definition_name_and_spelling_never_reach_readers(client, setti
         assert "Secret Codename" not in client.get(reverse("editorial:glossary-list")).content.decode()
 
 
+def test_a_spelling_only_a_draft_uses_finds_nothing(client, settings):
+    settings.EDITORIAL_GLOSSARY_MIN_POSTS = 1
+    post_with("**令牌**（Token: 单位）")
+    draft_with("**词元**（Token: 草稿里的写法）")  # joins the entry through its English name
+    index = reverse("editorial:glossary-list")
+    assert ">令牌</a>" in client.get(index, {"q": "token"}).content.decode()
+    assert ">令牌</a>" not in client.get(index, {"q": "词元"}).content.decode()
+    assert "词元" not in client.get(the_entry().get_absolute_url()).content.decode()
+
+
 def test_when_the_only_public_post_goes_so_does_the_page(client, admin_user, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):  # readers' caches learn of each change on commit
         post = post_with("**令牌**（Token: 单位）")

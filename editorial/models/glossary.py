@@ -151,7 +151,7 @@ class GlossaryUse(models.Model):
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="glossary_uses")
     entry = models.ForeignKey(GlossaryEntry, on_delete=models.CASCADE, related_name="uses")
     count = models.PositiveIntegerField(_("times defined"), default=1)
-    term_key = models.CharField(max_length=300, editable=False, default="")
+    term_key = models.CharField(max_length=300, editable=False, default="", db_index=True)
     # What this post itself says (its first definition of the entry): the entry's public
     # name and definition are derived from these, from public posts only.
     term = models.CharField(_("term"), max_length=200, blank=True, default="")
