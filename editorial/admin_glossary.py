@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from modeltranslation.admin import TabbedTranslationAdmin
 
-from . import content, glossary_curation, jobs
+from . import content, glossary, glossary_curation, jobs
 from .models import GlossaryAlias, GlossaryEntry, GlossaryUse, GlossaryVariant
 from .slugs import unique_slug
 
@@ -120,7 +120,7 @@ class GlossaryEntryAdmin(TabbedTranslationAdmin):
     list_display = ["term", "english", "abbreviation", "public_posts", "posts", "in_index", "needs_review",
                     "conflict_summary", "definition_source"]  # fmt: skip
     list_filter = [NeedsReviewFilter, IndexFilter, "definition_source", "named_by_editor", "featured"]
-    search_fields = ["term", "english", "abbreviation", "aliases__text"]
+    search_fields = ["term", "english", "abbreviation"]
     readonly_fields = ["slug", "posts", "public_posts", "conflict_summary"]
     fields = ["term", "english", "abbreviation", "named_by_editor", "featured", "definition", "definition_source",
               "slug", "posts", "public_posts", "conflict_summary"]  # fmt: skip
@@ -130,6 +130,15 @@ class GlossaryEntryAdmin(TabbedTranslationAdmin):
     ordering = ["-public_posts", "-posts", "pk"]
     list_per_page = 100
     show_full_result_count = False
+
+    def get_search_results(self, request, queryset, search_term):
+        """Names by substring; other spellings by their matching key (an index look-up: a
+        substring search joined to 115,000 aliases took 0.9 s on the whole site)."""
+        found, duplicates = super().get_search_results(request, queryset, search_term)
+        key = glossary.normalize(search_term)
+        if key:
+            found = found | queryset.filter(pk__in=GlossaryAlias.objects.filter(key=key).values("entry"))
+        return found, duplicates
 
     @admin.display(boolean=True, description=gettext_lazy("in the index"))
     def in_index(self, entry):

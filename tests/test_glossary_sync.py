@@ -140,6 +140,8 @@ def test_admin_lists_usage_and_filters_entries_needing_review(admin_client):
     url = reverse("admin:editorial_glossaryentry_changelist")
     html = admin_client.get(url, {"needs_review": "yes"}).content.decode()
     assert "代理" in html and "令牌" not in html and "词表" not in html
+    found = admin_client.get(url, {"q": "TOKENS"}).content.decode()  # another spelling, by its key
+    assert "令牌" in found and "词表" not in found
     assert admin_client.get(url).status_code == 200
 
 
