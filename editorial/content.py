@@ -176,8 +176,8 @@ def _settle_glossary(entry_ids, *, gone=()):
     if not entry_ids:
         return
     shown = glossary_curation.refresh(entry_ids, gone=gone)
-    if shown:
-        changed(paths=_glossary_paths(shown))
+    if shown.entries or shown.index:
+        changed(paths=_glossary_paths(shown.entries, index=shown.index))
 
 
 # --- changes to what many items show ---------------------------------------------------
@@ -200,11 +200,12 @@ def glossary_deleted(post_ids, *, by=None):
         jobs.start("rerender", _("Render %(n)d posts again") % {"n": len(post_ids)}, params={"posts": post_ids}, by=by)
 
 
-def _glossary_paths(entry_ids):
-    """The static copy's pages of these entries and the glossary's index, in both languages."""
+def _glossary_paths(entry_ids, *, index=True):
+    """The static copy's pages of these entries and (``index``) every page of the glossary's
+    index, in both languages."""
     from django.utils.translation import override
 
-    paths = _glossary_list_paths()
+    paths = _glossary_list_paths() if index else []
     for language in settings.LANGUAGES:
         with override(language[0]):
             paths += [entry.get_absolute_url() for entry in GlossaryEntry.objects.filter(pk__in=entry_ids)]
@@ -212,21 +213,28 @@ def _glossary_paths(entry_ids):
 
 
 def _glossary_list_paths():
+    import math
+
     from django.urls import reverse
     from django.utils.translation import override
 
+    from .views import GlossaryListView
+
+    pages = max(1, math.ceil(GlossaryEntry.objects.in_index().count() / GlossaryListView.paginate_by))
     paths = []
     for language in settings.LANGUAGES:
         with override(language[0]):
             paths.append(reverse("editorial:glossary-list"))
-    return paths
+            paths += [reverse("editorial:glossary-list", kwargs={"page": n}) for n in range(2, pages + 2)]
+    return paths  # one page past the last: it may just have gone, and its file with it
 
 
 def refresh_glossary(entry_ids=None, *, progress=None):
     """The ``glossary_refresh`` job (and ``manage.py refresh_glossary``): derive entries again."""
     shown = glossary_curation.refresh(entry_ids, progress=progress)
-    changed(paths=_glossary_paths(shown))
-    return _("%(n)d entries changed for readers.") % {"n": len(shown)}, {"shown": len(shown)}
+    changed(paths=_glossary_paths(shown.entries, index=shown.index))
+    n = len(shown.entries)
+    return _("%(n)d entries changed for readers.") % {"n": n}, {"shown": n}
 
 
 def decide_glossary(decision, entry_ids, *, by=None, progress=None):

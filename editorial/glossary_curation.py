@@ -25,8 +25,10 @@ import hashlib
 import os.path
 import re
 from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, F
 
@@ -39,16 +41,34 @@ DERIVED = ["posts", "public_posts", "term", "english", "abbreviation", "definiti
 SHOWN = ["public_posts", "term", "english", "abbreviation", "definition_zh_hans"]  # what readers see
 
 
+@dataclass
+class Changes:
+    """What a refresh changed for readers: the entries whose own pages show something else,
+    and whether the public index does (an entry came in or went, or one in it was renamed)."""
+
+    entries: set = field(default_factory=set)
+    index: bool = False
+
+    def __ior__(self, other):
+        self.entries |= other.entries
+        self.index |= other.index
+        return self
+
+
+def _indexed(entry):
+    return entry.featured or entry.public_posts >= settings.EDITORIAL_GLOSSARY_MIN_POSTS
+
+
 def refresh(entry_ids=None, *, gone=(), progress=None):
     """Derive counts, names, definitions and review flags of these entries (all when None),
     leaving out the uses of posts ``gone`` (being deleted in this transaction).
-    Returns the ids of entries whose public face changed (their pages must be written again)."""
+    Returns the ``Changes`` readers will see (the pages to write again)."""
     if entry_ids is None:
         entry_ids = list(GlossaryEntry.objects.order_by("pk").values_list("pk", flat=True))
     entry_ids = sorted(set(entry_ids))
     if progress:
         progress.total(len(entry_ids))
-    changed = set()
+    changed = Changes()
     for start in range(0, len(entry_ids), CHUNK):
         chunk = entry_ids[start : start + CHUNK]
         with transaction.atomic():
@@ -81,15 +101,18 @@ def _uses_of(ids, gone=()):
 
 def _refresh_chunk(ids, gone):
     uses = _uses_of(ids, gone)
-    changed, updated = set(), []
+    changed, updated = Changes(), []
     for entry in GlossaryEntry.objects.filter(pk__in=ids):
         before = {name: getattr(entry, name) for name in DERIVED}
+        was_indexed = _indexed(entry)
         derive(entry, uses.get(entry.pk, []))
         if any(getattr(entry, name) != before[name] for name in DERIVED):
             entry.fill_derived()
             updated.append(entry)
             if any(getattr(entry, name) != before[name] for name in SHOWN):
-                changed.add(entry.pk)
+                changed.entries.add(entry.pk)
+            renamed = any(getattr(entry, name) != before[name] for name in SHOWN[1:])
+            changed.index |= was_indexed != _indexed(entry) or (renamed and _indexed(entry))
     GlossaryEntry.objects.bulk_update(updated, [*DERIVED, "sort_zh", "initial_zh", "sort_en", "initial_en"])
     return changed
 

@@ -208,7 +208,7 @@ class GlossaryListView(ListView):
 
 
 class GlossaryDetailView(DetailView):
-    """One term: its definition in both languages, aliases, and the public posts that use it."""
+    """One term: its definition in both languages, the spellings and the public posts that use it."""
 
     template_name = "editorial/glossaryentry_detail.html"
     context_object_name = "entry"

@@ -286,3 +286,23 @@ def test_bulk_decisions_run_as_one_job(admin_client, django_capture_on_commit_ca
     assert 'data-definition="第一种意思"' in third.body_html_zh_hans
     page = admin_client.get(response["Location"]).content.decode()
     assert "2" in page
+
+
+def test_the_static_copy_follows_an_entry_into_the_index(
+    tmp_path, settings, django_capture_on_commit_callbacks, worker
+):
+    from editorial import static_site
+
+    settings.EDITORIAL_GLOSSARY_MIN_POSTS = 2
+    with django_capture_on_commit_callbacks(execute=True):
+        post_with("**令牌**（Token: 单位）")
+    static_site.build(tmp_path, workers=1)
+    index = static_site.file_for(tmp_path, reverse("editorial:glossary-list"))
+    assert ">令牌</a>" not in index.read_text()
+    settings.EDITORIAL_STATIC_DIR = str(tmp_path)
+    with django_capture_on_commit_callbacks(execute=True):
+        post_with("**令牌**（Token: 另一篇文章的定义）", title_zh_hans="第二篇")
+    with django_capture_on_commit_callbacks(execute=True):
+        worker()
+    assert ">令牌</a>" in index.read_text()
+    assert "第二篇" in static_site.file_for(tmp_path, the_entry().get_absolute_url()).read_text()
