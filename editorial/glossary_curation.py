@@ -31,6 +31,7 @@ from difflib import SequenceMatcher
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, F
+from django.utils import timezone
 
 from . import glossary
 from .models import GlossaryAlias, GlossaryEntry, GlossaryUse, GlossaryVariant, Post
@@ -101,7 +102,7 @@ def _uses_of(ids, gone=()):
 
 def _refresh_chunk(ids, gone):
     uses = _uses_of(ids, gone)
-    changed, updated = Changes(), []
+    changed, updated, now = Changes(), [], timezone.now()
     for entry in GlossaryEntry.objects.filter(pk__in=ids):
         before = {name: getattr(entry, name) for name in DERIVED}
         was_indexed = _indexed(entry)
@@ -111,9 +112,12 @@ def _refresh_chunk(ids, gone):
             updated.append(entry)
             if any(getattr(entry, name) != before[name] for name in SHOWN):
                 changed.entries.add(entry.pk)
+                entry.updated_at = now  # the sitemap's lastmod
             renamed = any(getattr(entry, name) != before[name] for name in SHOWN[1:])
             changed.index |= was_indexed != _indexed(entry) or (renamed and _indexed(entry))
-    GlossaryEntry.objects.bulk_update(updated, [*DERIVED, "sort_zh", "initial_zh", "sort_en", "initial_en"])
+    GlossaryEntry.objects.bulk_update(
+        updated, [*DERIVED, "sort_zh", "initial_zh", "sort_en", "initial_en", "updated_at"]
+    )
     return changed
 
 

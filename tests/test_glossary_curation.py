@@ -306,3 +306,4 @@ def test_the_static_copy_follows_an_entry_into_the_index(
         worker()
     assert ">令牌</a>" in index.read_text()
     assert "第二篇" in static_site.file_for(tmp_path, the_entry().get_absolute_url()).read_text()
+    assert the_entry().updated_at > Post.objects.get(title_zh_hans="第二篇").created_at  # the sitemap's lastmod
