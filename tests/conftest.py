@@ -29,9 +29,13 @@ def fresh_cache():
     """Each test starts with an empty cache (derived indexes are cached per content generation)."""
     from django.core.cache import cache
 
+    from editorial import caching
+
     cache.clear()
+    caching._in_process.clear()
     yield
     cache.clear()
+    caching._in_process.clear()
 
 
 @pytest.fixture(autouse=True)

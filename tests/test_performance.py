@@ -70,10 +70,8 @@ def test_the_reading_mode_is_part_of_the_cache_key(client):
         "/zh/feed/",
     ],
 )
-def test_list_pages_run_the_same_number_of_queries_for_1_and_50_posts(
-    client, url, django_assert_max_num_queries, settings
-):
-    settings.EDITORIAL_GLOSSARY_MIN_POSTS = 1  # the glossary's index lists its one term at 1 post too
+@override_settings(EDITORIAL_GLOSSARY_MIN_POSTS=1)  # the glossary's index lists its one term at 1 post too
+def test_list_pages_run_the_same_number_of_queries_for_1_and_50_posts(client, url, django_assert_max_num_queries):
 
     def make(n):
         for _ in range(n):
