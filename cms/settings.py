@@ -64,6 +64,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "editorial.request_guard.RequestGuardMiddleware",  # %00 and the like: 400 before any query
     # Outside the page cache, so a cached page still gets the policy (and a fresh nonce).
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

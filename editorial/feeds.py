@@ -1,5 +1,7 @@
 """Atom feeds: the latest listed posts per language, and per tag."""
 
+import re
+
 from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch
 from django.urls import reverse
@@ -12,12 +14,29 @@ from .models.posts import CARD_FIELDS
 from .views import tag_page
 
 FEED_SIZE = 30
+# Characters XML 1.0 cannot hold: one in a title made every feed listing it a 500.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 ENTRY_FIELDS = ["slug", "title_zh_hans", "title_en", "summary_zh_hans", "summary_en", "speaker", "published_at"]
 ENTRY_FIELDS += ["updated_at"]
 
 
+def xml_safe(value):
+    if isinstance(value, str):
+        return NOT_XML.sub("", value)
+    if isinstance(value, (list, tuple)):
+        return type(value)(xml_safe(part) for part in value)
+    return value
+
+
 class PostFeed(Feed):
     feed_type = Atom1Feed
+
+    def get_feed(self, obj, request):
+        """The feed with every text made safe for XML, whatever a post's fields hold."""
+        feed = super().get_feed(obj, request)
+        feed.feed = {name: xml_safe(value) for name, value in feed.feed.items()}
+        feed.items = [{name: xml_safe(value) for name, value in item.items()} for item in feed.items]
+        return feed
 
     def title(self, obj=None):
         return _("The Learning Grove")

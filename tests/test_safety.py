@@ -98,3 +98,29 @@ def test_every_page_carries_a_content_security_policy_cached_or_not(client, admi
     response = admin_client.get(reverse("admin:editorial_post_changelist"))
     nonce = response["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
     assert f'nonce="{nonce}"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_control_characters_in_a_title_leave_every_feed_readable(client):
+    from .factories import PostFactory
+
+    post = PostFactory(published=True, slug="ctl", title_zh_hans="标题\x01\x0b坏字符", summary_zh_hans="摘要\x1f在此")
+    post.tags.add("shared")
+    for url in ["/zh/feed/", "/en/feed/"]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "标题坏字符" in response.content.decode() and "摘要在此" in response.content.decode()
+
+
+NUL_URLS = [
+    "/zh/posts/a%00b/", "/zh/notes/a%00b/", "/zh/tags/a%00/", "/zh/tags/a%00/feed/", "/zh/sources/a%00/",
+    "/zh/glossary/a%00/", "/zh/people/a%00/", "/zh/search/?q=a%00b", "/zh/?kind=%00", "/zh/posts/a%00b/source.md",
+    "/sitemap-posts-1.xml?p=%00",
+]  # fmt: skip
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", NUL_URLS)
+def test_a_nul_byte_in_an_address_is_a_bad_request_not_an_outage(client, url):
+    response = client.get(url)
+    assert response.status_code in (400, 404), (url, response.status_code)
