@@ -1,6 +1,6 @@
 import logging
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count
@@ -47,6 +47,16 @@ class EnglishFilter(admin.SimpleListFilter):
         if self.value() == "no":
             return queryset.filter(title_en__isnull=True) | queryset.filter(title_en="")
         return queryset
+
+
+DATE_PARTS = {"year": 9999, "month": 12, "day": 31}
+
+
+def _bad_date_part(name, value):
+    part = name.rsplit("__", 1)[-1]
+    if part not in DATE_PARTS:
+        return False
+    return not (value.isdigit() and 1 <= int(value) <= DATE_PARTS[part])
 
 
 @admin.register(Post)
@@ -178,6 +188,23 @@ class PostAdmin(WorkflowAdminMixin, VersionAdmin, TabbedTranslationAdmin):
     def recover_view(self, request, version_id, extra_context=None):
         request._editorial_restoring = True
         return super().recover_view(request, version_id, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        if not str(object_id).isdigit():  # an address typed by hand: no such post, not a 500
+            raise Http404(_("No post with that id."))
+        return super().history_view(request, object_id, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        """A date filter outside the years 1–9999 (``?date__year=99999999999``) overflowed into
+        a 500: drop it and say so."""
+        bad = [name for name, value in request.GET.items() if _bad_date_part(name, value)]
+        if bad:
+            query = request.GET.copy()
+            for name in bad:
+                del query[name]
+            messages.warning(request, _("That date is not one the list can show; the filter was removed."))
+            return redirect(f"{request.path}?{query.urlencode()}" if query else request.path)
+        return super().changelist_view(request, extra_context)
 
     def view_on_site(self, obj):
         return (

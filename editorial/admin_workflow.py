@@ -122,7 +122,10 @@ class WorkflowAdminMixin:
         if request.POST.get("publish_at"):
             try:
                 at = timezone.make_aware(datetime.datetime.fromisoformat(request.POST["publish_at"]))
-            except ValueError:
+                at.astimezone(datetime.UTC)  # 9999-12-31 23:59 here is past year 9999 in UTC: it cannot be stored
+                if at.year > timezone.now().year + 100:
+                    raise ValueError(at)
+            except (ValueError, OverflowError):
                 messages.error(request, _("The publication time is not a valid date and time."))
                 return redirect("admin:editorial_post_change", pk)
         try:

@@ -77,6 +77,21 @@ def test_editor_publishes_with_a_button_and_a_future_time(client, editor):
     assert not post.is_public
 
 
+@pytest.mark.parametrize("typed", ["9999-12-31T23:59", "3026-01-01T00:00", "not a time"])
+def test_an_impossible_publication_time_is_refused_and_the_post_stays_in_review(client, editor, typed):
+    post = PostFactory(in_review=True)
+    response = client.post(
+        reverse("admin:editorial_post_transition", args=[post.pk, "publish"]),
+        {"comment": "", "publish_at": typed},
+        follow=True,
+    )
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "not a valid date and time" in text or "不是有效的日期和时间" in text or "无效" in text
+    post.refresh_from_db()
+    assert post.status == Status.REVIEW
+
+
 def test_refused_transition_is_explained(client, editor):
     post = PostFactory(in_review=True)
     response = client.post(

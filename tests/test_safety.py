@@ -124,3 +124,16 @@ NUL_URLS = [
 def test_a_nul_byte_in_an_address_is_a_bad_request_not_an_outage(client, url):
     response = client.get(url)
     assert response.status_code in (400, 404), (url, response.status_code)
+
+
+@pytest.mark.django_db
+def test_hand_typed_admin_addresses_are_answered_not_500(admin_client):
+    from .factories import PostFactory
+
+    post = PostFactory(published=True, slug="p")
+    assert admin_client.get("/admin/editorial/post/abc/history/").status_code == 404
+    assert admin_client.get(f"/admin/editorial/post/{post.pk}/history/").status_code == 200
+    response = admin_client.get("/admin/editorial/post/?date__year=99999999999&q=p")
+    assert (response.status_code, response["Location"]) == (302, "/admin/editorial/post/?q=p")  # the filter dropped
+    assert admin_client.get("/admin/editorial/post/?date__year=2025&date__month=13").status_code == 302
+    assert admin_client.get("/admin/editorial/post/?date__year=2025").status_code == 200
