@@ -11,9 +11,9 @@ derives, for each entry:
   (令牌, filed under L), else the Latin term; the English term is the English name most
   posts give; the abbreviation likewise;
 * its **definition**, unless an editor wrote or chose one: the one most posts give;
-* whether it **needs review**: its posts disagree on what the term is — English names that
-  are not spellings, plurals, abbreviations or longer forms of each other, or two
-  abbreviations that neither expands — not merely on how a definition is worded.
+* whether it **needs review**: its posts disagree on what the term is, not merely on how a
+  definition is worded (``disagreeing``: two expansions of one abbreviation, a post that
+  wrote another Chinese term, or two established meanings with unrelated definitions).
 
 Names and definitions come from public posts only; only an entry no public post uses (it has
 no page) is named from its drafts, for the admin. Ties go to the oldest post. An editor's
