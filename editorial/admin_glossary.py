@@ -1,6 +1,5 @@
 """The glossary in the admin: usage counts, a review filter, variants to adopt, merge and split."""
 
-from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -142,7 +141,7 @@ class GlossaryEntryAdmin(TabbedTranslationAdmin):
 
     @admin.display(boolean=True, description=gettext_lazy("in the index"))
     def in_index(self, entry):
-        return entry.featured or entry.public_posts >= settings.EDITORIAL_GLOSSARY_MIN_POSTS
+        return entry.is_indexed
 
     @admin.display(boolean=True, description=gettext_lazy("needs review"), ordering="conflict")
     def needs_review(self, entry):

@@ -206,9 +206,10 @@ def _glossary_paths(entry_ids, *, index=True):
     from django.utils.translation import override
 
     paths = _glossary_list_paths() if index else []
+    entries = list(GlossaryEntry.objects.filter(pk__in=entry_ids).only("slug"))
     for language in settings.LANGUAGES:
         with override(language[0]):
-            paths += [entry.get_absolute_url() for entry in GlossaryEntry.objects.filter(pk__in=entry_ids)]
+            paths += [entry.get_absolute_url() for entry in entries]
     return paths
 
 
@@ -301,7 +302,8 @@ def rerender(post_ids=None, *, progress=None):
     count = 0
     with glossary_deferred():
         for post in queryset.iterator(chunk_size=100):
-            count += _rerender_one(post, resolver, progress)
+            _rerender_one(post, resolver, progress)
+            count += 1
     resolver.flush_aliases()
     return _("%(n)d posts rendered again.") % {"n": count}, {"posts": count}
 
@@ -316,7 +318,6 @@ def _rerender_one(post, resolver, progress):
         changed({(post.kind, post.slug)})
     if progress:
         progress.step(f"{post.kind}/{post.slug}")
-    return 1
 
 
 def restore(version, *, by=None):

@@ -28,7 +28,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, F
 from django.utils import timezone
@@ -54,10 +53,6 @@ class Changes:
         self.entries |= other.entries
         self.index |= other.index
         return self
-
-
-def _indexed(entry):
-    return entry.featured or entry.public_posts >= settings.EDITORIAL_GLOSSARY_MIN_POSTS
 
 
 def refresh(entry_ids=None, *, gone=(), progress=None):
@@ -105,7 +100,7 @@ def _refresh_chunk(ids, gone):
     changed, updated, now = Changes(), [], timezone.now()
     for entry in GlossaryEntry.objects.filter(pk__in=ids):
         before = {name: getattr(entry, name) for name in DERIVED}
-        was_indexed = _indexed(entry)
+        was_indexed = entry.is_indexed
         derive(entry, uses.get(entry.pk, []))
         if any(getattr(entry, name) != before[name] for name in DERIVED):
             entry.fill_derived()
@@ -114,7 +109,7 @@ def _refresh_chunk(ids, gone):
                 changed.entries.add(entry.pk)
                 entry.updated_at = now  # the sitemap's lastmod
             renamed = any(getattr(entry, name) != before[name] for name in SHOWN[1:])
-            changed.index |= was_indexed != _indexed(entry) or (renamed and _indexed(entry))
+            changed.index |= was_indexed != entry.is_indexed or (renamed and entry.is_indexed)
     GlossaryEntry.objects.bulk_update(
         updated, [*DERIVED, "sort_zh", "initial_zh", "sort_en", "initial_en", "updated_at"]
     )
@@ -261,26 +256,6 @@ def _clean_name(text):
     if letters < 2 or "%" in text or "$" in text or len(text.split()) > 5:
         return ""
     return text
-
-
-def _groups(values, same):
-    """Representatives of the classes of ``values`` under ``same``, most used first."""
-    counts = Counter(value.strip() for value in values if value and value.strip())
-    groups = []  # [representative, total]
-    for value, n in counts.most_common():
-        for group in groups:
-            if same(group[0], value):
-                group[1] += n
-                break
-        else:
-            groups.append([value, n])
-    return [representative for representative, _n in sorted(groups, key=lambda g: -g[1])]
-
-
-def _same_abbreviation(a, b):
-    """LLM / LLMs / llm; GPT / GPT-4 (one the start of the other)."""
-    key_a, key_b = _name(a), _name(b)
-    return key_a.startswith(key_b) or key_b.startswith(key_a)
 
 
 WORD = re.compile(r"[a-z0-9]+")
@@ -451,6 +426,18 @@ def merge(target, others):
         target.abbreviation = target.abbreviation or other.abbreviation
         other.delete()
     target.save()
+
+
+def spellings(entry, limit=20):
+    """ "Also written": how public posts write the term, besides its names (never a draft's)."""
+    shown = {glossary.normalize(entry.term), glossary.normalize(entry.english), glossary.normalize(entry.abbreviation)}
+    found = {}
+    uses = GlossaryUse.objects.filter(entry=entry, post__in=Post.objects.listed()).values_list("term", "chinese")
+    for term, chinese in uses[:2000]:
+        for text in (term, chinese):
+            if text and glossary.normalize(text) not in shown:
+                found.setdefault(glossary.normalize(text), text)
+    return sorted(found.values())[:limit]
 
 
 def review_queue():

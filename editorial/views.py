@@ -19,7 +19,7 @@ from django.utils.translation import get_language, get_language_from_request, ov
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
-from . import caching, kinds, redirects, search
+from . import caching, glossary_curation, kinds, redirects, search
 from .exporters import item_file, posts_for_export
 from .glossary import normalize
 from .models import Entity, GlossaryEntry, GlossaryUse, Post, PreviewLink, TaggedPost
@@ -224,18 +224,10 @@ class GlossaryDetailView(DetailView):
         posts = Post.objects.filter(pk__in=uses.values("post_id")).cards()
         shown = list(posts[: self.posts_shown + 1])  # one more tells whether there are more
         more = len(shown) > self.posts_shown
-        # "Also written": the spellings public posts use (never a draft's), besides the name.
-        shown_names = {normalize(entry.term), normalize(entry.english), normalize(entry.abbreviation)}
-        spellings = {}
-        for term, chinese in uses.values_list("term", "chinese")[:2000]:
-            for text in (term, chinese):
-                if text and normalize(text) not in shown_names:
-                    spellings.setdefault(normalize(text), text)
         return super().get_context_data(
             posts=shown[: self.posts_shown],
             more=more,
-            spellings=sorted(spellings.values())[:20],
-            indexed=entry.featured or entry.public_posts >= settings.EDITORIAL_GLOSSARY_MIN_POSTS,
+            spellings=glossary_curation.spellings(entry),
             **kwargs,
         )
 

@@ -102,6 +102,11 @@ class GlossaryEntry(models.Model):
     def get_absolute_url(self):
         return reverse("editorial:glossary-detail", kwargs={"slug": self.slug})
 
+    @property
+    def is_indexed(self):
+        """In the public index: ``GlossaryEntryQuerySet.in_index`` for one entry in hand."""
+        return self.featured or self.public_posts >= settings.EDITORIAL_GLOSSARY_MIN_POSTS
+
     def fill_derived(self):
         """Slug, sort keys and index initials (also called before bulk_create)."""
         from pypinyin import lazy_pinyin
