@@ -3,7 +3,9 @@
 Shared by the importer and the exporter, so a key is mapped in one place.
 """
 
+import base64
 import datetime
+import math
 
 from . import frontmatter
 from .models import Entity, Status
@@ -109,10 +111,18 @@ def _list(key, value, notes):
 
 
 def jsonable(value):
+    """A front-matter value as JSON can hold it (PostgreSQL's jsonb refuses NaN; YAML also has
+    sets, binary and tuples). The file's own bytes are kept besides, so nothing is lost."""
     if isinstance(value, (datetime.date, datetime.datetime)):
         return value.isoformat()
-    if isinstance(value, list):
+    if isinstance(value, (list, tuple)):
         return [jsonable(v) for v in value]
     if isinstance(value, dict):
         return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (set, frozenset)):
+        return sorted((jsonable(v) for v in value), key=str)
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
     return value

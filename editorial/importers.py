@@ -48,7 +48,7 @@ from .slugs import free_slug, pinyin_slug
 @dataclass
 class FileReport:
     path: str
-    action: str  # created / updated / unchanged / conflict / failed
+    action: str  # created / updated / unchanged / conflict / failed / skipped (not a post file)
     message: str = ""
     line: int | None = None
     repairs: list = field(default_factory=list)
@@ -83,6 +83,8 @@ class ImportResult:
 
     def summary(self):
         parts = [f"{self.count(a)} {a}" for a in ("created", "updated", "unchanged", "conflict", "failed")]
+        if self.count("skipped"):
+            parts.append(f"{self.count('skipped')} skipped")
         repaired = sum(1 for f in self.files if f.repairs)
         gone = f"; {len(self.missing)} items whose file is gone" if self.missing else ""
         return f"{len(self.files)} files: " + ", ".join(parts) + f"; {repaired} with repaired blocks" + gone
@@ -256,6 +258,7 @@ class _Importer:
         self.max_bytes = settings.EDITORIAL_IMPORT_MAX_BYTES
         self.names = _NameCache()
         self._digests = None  # {(kind, slug): digest of the file last imported}, read once
+        self._taken = {}  # {(kind, slug): the report of the file of this import that is that item}
 
     def import_many(self, paths, pool=None):
         """Reports for each (path, kind) in order; with a pool, files are prepared a few ahead."""
@@ -299,9 +302,24 @@ class _Importer:
             self._digests = {(k, s): d for k, s, d in Post.objects.values_list("kind", "slug", "import_sha256")}
         for candidate in [kind] if kind else [kinds.DEFAULT, "book"]:
             if self._digests.get((candidate, slug)) == digest:
+                if self._taken_by_another(report, (candidate, slug)):
+                    return report, None
                 report.action, report.item = "unchanged", (candidate, slug)
                 return report, None
         return report, (kind, slug, digest)
+
+    def _taken_by_another(self, report, item):
+        """Whether another file of this import is the item already (the same name in two
+        folders of one kind, or twice in a zip): that file stays, this one is reported."""
+        first = self._taken.setdefault(item, report)
+        if first is report:
+            return False
+        report.action, report.item = "failed", item
+        report.message = (
+            f"another file in this import has the same address ({item[0]} {item[1]!r}): {first.path}; "
+            "this one was not imported (rename one of them)"
+        )
+        return True
 
     def _finish(self, report, work):
         if work is None:
@@ -327,6 +345,8 @@ class _Importer:
         if kind is None:
             kind = "book" if str(document.meta.get("layout", "")).startswith("book") else kinds.DEFAULT
         report.item = (kind, slug)
+        if self._taken_by_another(report, (kind, slug)):
+            return report
         try:
             with transaction.atomic(), override("zh-hans"), reversion.create_revision():
                 reversion.set_comment(f"Imported from {kinds.get(kind).folder}/{slug}.md")

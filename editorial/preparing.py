@@ -30,11 +30,18 @@ class Prepared:
 
 
 def prepare(data, max_bytes):
-    """Parse a file's bytes and render its (repaired) Chinese body. Never raises FileError."""
+    """Parse a file's bytes and render its (repaired) Chinese body. Never raises for a bad file:
+    what is wrong with it comes back as ``error`` (and ``error_line``), so the import goes on."""
     try:
-        document = frontmatter.read(data, max_bytes=max_bytes)
+        return _prepare(data, max_bytes)
     except frontmatter.FileError as exc:
         return Prepared(error=exc.message, error_line=exc.line)
+    except (ValueError, TypeError, RecursionError, MemoryError, OverflowError) as exc:
+        return Prepared(error=f"could not be read: {type(exc).__name__}: {str(exc)[:200]}")
+
+
+def _prepare(data, max_bytes):
+    document = frontmatter.read(data, max_bytes=max_bytes)
     parsed, body = originals.normalize_parsed(document.body)
     repairs = [originals.Repair(r.line + document.body_line - 1, r.code, r.detail) for r in parsed.repairs]
     meta = document.meta

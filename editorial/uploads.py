@@ -77,15 +77,24 @@ def import_saved(files, *, progress=None, author=None, **options):
 
 
 def _members(item):
-    """The .md members of an uploaded .zip (None when it is not one; [] when unreadable)."""
+    """The files in an uploaded .zip (None when it is not one; [] when unreadable)."""
     if not item["name"].lower().endswith(".zip"):
         return None
     try:
         with zipfile.ZipFile(item["path"]) as archive:
-            members = [m for m in archive.infolist() if not m.is_dir() and m.filename.lower().endswith(".md")]
+            return [m for m in archive.infolist() if not m.is_dir()]
     except (zipfile.BadZipFile, OSError):
         return []
-    return [m for m in members if not PurePosixPath(m.filename).name.startswith("._")]  # macOS metadata
+
+
+def _skipped(member):
+    """Why a member of a zip is not imported, or "" for a post file."""
+    path = PurePosixPath(member.filename)
+    if path.name.startswith("._") or "__MACOSX" in path.parts:
+        return _("macOS metadata, not a post; skipped")
+    if path.suffix.lower() != ".md":
+        return _("not a .md file; skipped")
+    return ""
 
 
 def _import_zip(item, members, limit, importer, batches, progress):
@@ -95,14 +104,20 @@ def _import_zip(item, members, limit, importer, batches, progress):
     except (zipfile.BadZipFile, OSError):
         return [FileReport(name, "failed", "not a readable .zip archive")]
     with archive:
-        if not members:
+        posts = [m for m in members if not _skipped(m)]
+        if not posts:
             return [FileReport(name, "failed", "the archive holds no .md files")]
-        if len(members) > MAX_ZIP_MEMBERS or sum(m.file_size for m in members) > MAX_ZIP_TOTAL:
+        if len(members) > MAX_ZIP_MEMBERS or sum(m.file_size for m in posts) > MAX_ZIP_TOTAL:
             return [FileReport(name, "failed", "the archive is too large to import in one go")]
         reports = []
-        for member in sorted(members, key=lambda m: m.filename):
+        # In the archive's own order: of two members with one name, the first is imported and
+        # the second reported (zip keeps both; a folder could not).
+        for member in members:
             display = f"{name}:{member.filename}"
-            if member.file_size > limit:
+            why = _skipped(member)
+            if why:
+                report = FileReport(display, "skipped", why)
+            elif member.file_size > limit:
                 report = _too_big(display, member.file_size, limit)
             else:
                 try:
@@ -128,11 +143,12 @@ def report_details(result):
     the imported files worth a look (repaired, with notes, or visible otherwise than live)."""
     worth = [
         f for f in result.files
-        if f.action in ("created", "updated") and (f.message or f.repairs or f.notes or f.visibility)
+        if f.action == "skipped"
+        or f.action in ("created", "updated") and (f.message or f.repairs or f.notes or f.visibility)
     ]  # fmt: skip
     return {
         "summary": result.summary(),
-        "counts": {a: result.count(a) for a in ("created", "updated", "unchanged", "conflict", "failed")},
+        "counts": {a: result.count(a) for a in ("created", "updated", "unchanged", "conflict", "failed", "skipped")},
         "files": [
             {
                 "path": f.path,

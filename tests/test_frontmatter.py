@@ -43,6 +43,20 @@ def test_bom_and_crlf_are_accepted_and_noted():
         (b"---\ntitle: t\n---\nok\n\xff\xfe broken\n", "not UTF-8", 5),
         (b"---\n- a\n- b\n---\nbody", "must be a mapping", 2),
         (b"---\ntitle: t\n---\nnul\x00here", "NUL", 4),
+        # #18 point 5: values YAML parses but cannot build, each on its own line
+        (b"---\ntitle: t\ndate: 2025-02-29\n---\nbody", "'2025-02-29' is not a real date", 3),
+        (b"---\ntitle: t\ndate: 2024-13-01\n---\nbody", "'2024-13-01' is not a real date", 3),
+        (b"---\ntitle: t\nn: 1\ncount: !!int abc\n---\nbody", "'abc' cannot be read as int", 4),
+        (b"---\ntitle: t\n? {a: 1}\n: x\n---\nbody", "a dict is used as a key", 3),
+        (b"---\ntitle: t\ntags:\n  ? [a, b]\n  : x\n---\nbody", "a list is used as a key", 4),
+        (b"---\ntitle: t\nx: " + b"[" * 5000 + b"]" * 5000 + b"\n---\nbody", "more than 64 deep", 3),
+        (b"---\ntitle: t\nx: " + b"{a: " * 5000 + b"1" + b"}" * 5000 + b"\n---\nbody", "more than 64 deep", 3),
+        # 30,000 opening brackets crashed the process inside libyaml's composer
+        (b"---\ntitle: t\nx: " + b"[" * 300_000 + b"\n---\nbody", "more than 64 deep", 3),
+        (b"---\ntitle: t\nx:\n" + b"- " * 30_000 + b"x\n---\nbody", "more than 64 deep", 4),
+        (b"---\ntitle: t\na: &a [1, *a]\n---\nbody", "refers to the list or mapping that holds it", 3),
+        # the first line of a duplicate is the file's own line
+        (b"---\ntitle: a\ndate: '2025-01-01'\ntitle: b\n---\nbody", "(first on line 2)", 4),
     ],
 )
 def test_bad_files_get_a_clear_message_and_line(data, message, line):
@@ -50,6 +64,31 @@ def test_bad_files_get_a_clear_message_and_line(data, message, line):
         frontmatter.read(data)
     assert message in caught.value.message
     assert caught.value.line == line
+
+
+def billion_laughs(levels=9, key="title"):
+    """380 bytes standing for 9**levels strings (#18 point 3)."""
+    lines = ["---", 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    previous = "a"
+    for name in "bcdefghijk"[: levels - 1]:
+        lines.append(f"{name}: &{name} [{','.join(['*' + previous] * 9)}]")
+        previous = name
+    lines += [f"{key}: *{previous}", "---", "body"]
+    return "\n".join(lines).encode()
+
+
+@pytest.mark.parametrize("key", ["title", "tags", "unmodelled"])
+def test_an_alias_bomb_is_refused_before_it_is_expanded(key):
+    data = billion_laughs(key=key)
+    assert len(data) < 400
+    with pytest.raises(FileError, match=r"more than 100,000 values once its aliases are expanded") as caught:
+        frontmatter.read(data)
+    assert caught.value.line == 7  # f: 9**6 strings, the first anchor past the limit
+
+
+def test_aliases_within_the_limit_still_work():
+    doc = frontmatter.read(billion_laughs(levels=3, key="tags"))
+    assert len(doc.meta["tags"]) == 9 and doc.meta["tags"][0][0] == ["lol"] * 9  # 729 values
 
 
 def test_oversized_file_is_refused_before_parsing():

@@ -178,6 +178,58 @@ def test_a_broken_file_is_reported_by_name_and_line_and_the_rest_goes_on(tmp_pat
     assert list(Post.objects.values_list("slug", flat=True)) == ["good"]
 
 
+HOSTILE = {
+    # #18 point 5: each of these stopped the whole import; point 3: an alias bomb
+    "bad-date.md": ("---\ntitle: t\ndate: 2025-02-29\n---\nbody", 3, "'2025-02-29' is not a real date"),
+    "bad-month.md": ("---\ntitle: t\ndate: 2024-13-01\n---\nbody", 3, "'2024-13-01' is not a real date"),
+    "bad-int.md": ("---\ntitle: t\nn: !!int abc\n---\nbody", 3, "'abc' cannot be read as int"),
+    "map-key.md": ("---\ntitle: t\n? {a: 1}\n: x\n---\nbody", 3, "a dict is used as a key"),
+    "deep.md": ("---\ntitle: t\nx: " + "[" * 5000 + "]" * 5000 + "\n---\nbody", 3, "more than 64 deep"),
+    "laughs.md": (
+        "---\na: &a [lol,lol,lol,lol,lol,lol,lol,lol,lol]\n"
+        + "".join(f"{n}: &{n} [{','.join(['*' + p] * 9)}]\n" for p, n in zip("abcdefgh", "bcdefghi", strict=True))
+        + "title: *i\n---\nbody",
+        7,
+        "more than 100,000 values",
+    ),
+}
+
+
+@pytest.mark.parametrize("inline", [True, False], ids=["inline", "worker"])
+def test_hostile_front_matter_is_reported_per_file_and_the_rest_is_imported(tmp_path, monkeypatch, inline):
+    if inline:
+        monkeypatch.setenv("EDITORIAL_IMPORT_INLINE", "1")
+    for name, (text, _line, _message) in HOSTILE.items():
+        write(tmp_path, name, text)
+    good = 45 if not inline else 3  # from 40 files a worker process prepares them
+    for number in range(good):
+        write(tmp_path, f"z-good-{number}.md", POST.format(status="evergreen", title=f"好{number}"))
+    code, out, err = run(str(tmp_path))
+    assert code == 1
+    assert f"{good} created" in out and f"{len(HOSTILE)} failed" in out
+    for name, (_text, line, message) in HOSTILE.items():
+        assert re.search(rf"failed: .*{re.escape(name)} \(line {line}\): .*{re.escape(message)}", err), name
+    assert "Traceback" not in out + err
+    assert Post.objects.count() == good
+
+
+def test_two_files_for_one_address_keep_the_first_and_report_the_second(tmp_path):
+    (tmp_path / "notes" / "sub").mkdir(parents=True)
+    (tmp_path / "posts").mkdir()
+    write(tmp_path / "notes", "same.md", POST.format(status="evergreen", title="第一"))
+    write(tmp_path / "notes" / "sub", "same.md", POST.format(status="evergreen", title="第二"))
+    write(tmp_path / "posts", "same.md", POST.format(status="evergreen", title="文章"))  # another kind: its own
+    code, out, err = run(str(tmp_path))
+    assert code == 1 and "2 created" in out and "1 failed" in out
+    assert re.search(
+        r"failed: .*notes/sub/same\.md: another file in this import has the same address .*notes/same\.md", err
+    )
+    assert dict(Post.objects.values_list("kind", "title_zh_hans")) == {"note": "第一", "post": "文章"}
+    code, out, err = run(str(tmp_path))  # again: the first is unchanged, the second still refused
+    assert "1 failed" in out and "2 unchanged" in out
+    assert Post.objects.get(kind="note").title_zh_hans == "第一"
+
+
 def test_a_failed_save_leaves_the_old_post_intact(tmp_path, monkeypatch):
     path = write(tmp_path, "a.md", POST.format(status="evergreen", title="旧标题"))
     run(str(path))

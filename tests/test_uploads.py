@@ -1,6 +1,7 @@
 """Editors upload .md files or a .zip in the admin and get the per-file report."""
 
 import io
+import re
 import zipfile
 
 import pytest
@@ -61,8 +62,26 @@ def test_upload_a_zip_of_markdown_files(admin_client, upload):
         {"notes/a.md": GOOD, "notes/sub/b.md": GOOD, "../../evil.md": GOOD, "readme.txt": "x", "__MACOSX/._a.md": "x"}
     )
     html = upload(admin_client, archive).content.decode()
-    assert "3 files: 3 created" in html
+    assert "5 files: 3 created, 0 updated, 0 unchanged, 0 conflict, 0 failed, 2 skipped" in html
     assert sorted(Post.objects.values_list("slug", flat=True)) == ["a", "b", "evil"]
+    # every member not imported has its line in the report (#18 point 13)
+    assert re.search(r"notes.zip:readme.txt</td>\s*<td>skipped</td>\s*<td>\s*(not a .md file; skipped|[^<]*跳过)", html)
+    assert "notes.zip:__MACOSX/._a.md" in html
+
+
+def test_a_zip_holding_one_name_twice_imports_the_first_and_reports_the_second(admin_client, upload):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("notes/same.md", GOOD)
+        with pytest.warns(UserWarning, match="Duplicate name"):
+            archive.writestr("notes/same.md", GOOD.replace("标题", "第二个"))
+        archive.writestr("notes/deeper/same.md", GOOD.replace("标题", "第三个"))
+        archive.writestr("notes/bad.md", "---\ntitle: t\ndate: 2025-02-29\n---\nbody")
+    html = upload(admin_client, SimpleUploadedFile("site.zip", buffer.getvalue())).content.decode()
+    assert "4 files: 1 created, 0 updated, 0 unchanged, 0 conflict, 3 failed" in html
+    assert html.count("another file in this import has the same address") == 2
+    assert "is not a real date" in html
+    assert Post.objects.get(slug="same").title_zh_hans == "标题"
 
 
 def test_a_bad_zip_is_reported(admin_client, upload):
