@@ -45,7 +45,7 @@ class Document:
     fences: tuple = ("---\n", "---\n")  # the opening and closing fence lines, as written
 
 
-# Limits on the shape of one file's front matter. The real site's largest has 412 values and
+# Limits on the shape of one file's front matter. The real site's largest holds 154 values and
 # nests 3 deep; a 380-byte "billion laughs" (anchors 9 deep) stands for 387 million values.
 MAX_VALUES = 100_000  # values once every alias is expanded
 MAX_DEPTH = 64  # lists and mappings inside one another
