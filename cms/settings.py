@@ -124,6 +124,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No statement runs unbounded: one that passes this many seconds is cancelled (and its
+    # request or job fails cleanly) rather than holding locks and a worker. 0 turns it off.
+    _statement_seconds = int(os.environ.get("EDITORIAL_STATEMENT_TIMEOUT", 60))
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c statement_timeout={_statement_seconds * 1000}"
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
@@ -271,6 +277,9 @@ SERIALIZATION_MODULES = {"zjson": "editorial.serializers.zjson"}
 
 # Files saved per transaction: SQLite and the full-text index then write once per batch.
 EDITORIAL_IMPORT_BATCH_FILES = int(os.environ.get("EDITORIAL_IMPORT_BATCH_FILES", 200))
+# ... and at most this many seconds: on SQLite a batch holds the write lock, and an editor's save
+# waits for it (up to the database's 20 s timeout).
+EDITORIAL_IMPORT_BATCH_SECONDS = float(os.environ.get("EDITORIAL_IMPORT_BATCH_SECONDS", 3))
 
 LOGGING = {
     "version": 1,

@@ -1,3 +1,4 @@
+import contextlib
 import logging
 
 from django.contrib import admin, messages
@@ -13,7 +14,7 @@ from modeltranslation.admin import TabbedTranslationAdmin
 from reversion.admin import VersionAdmin
 from taggit.models import Tag
 
-from . import admin_glossary, admin_jobs, content  # noqa: F401 (admin_glossary, admin_jobs register themselves)
+from . import admin_glossary, admin_jobs, content, rendering  # noqa: F401 (admin_glossary, admin_jobs register themselves)
 from .admin_workflow import MineFilter, WorkflowAdminMixin
 from .forms import ImportUploadForm, PostAdminForm
 from .models import Entity, Post, PostEntity, Status
@@ -147,6 +148,29 @@ class PostAdmin(WorkflowAdminMixin, VersionAdmin, TabbedTranslationAdmin):
         with transaction.atomic():
             content.deleting(list(queryset.only("kind", "slug")))
             super().delete_queryset(request, queryset)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        with self._rendered_ahead(request):
+            return super().add_view(request, form_url, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        with self._rendered_ahead(request):
+            return super().change_view(request, object_id, form_url, extra_context)
+
+    @contextlib.contextmanager
+    def _rendered_ahead(self, request):
+        """Render the posted bodies as the form will clean them (LF line ends, stripped) before
+        the save's transaction (reversion's, opened around the whole view): on SQLite that holds
+        the write lock from its start, and a long body's render kept every other editor waiting."""
+        if request.method == "POST":
+            for code in rendering.LANGUAGE_SUFFIXES:
+                text = request.POST.get(f"body_{code}")
+                if text:
+                    rendering.prerender(text.replace("\r\n", "\n").strip(), code)
+        try:
+            yield
+        finally:
+            rendering.forget_prerendered()
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:

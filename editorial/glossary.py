@@ -18,6 +18,8 @@ abbreviation and definition separated. Speaker labels (``**Name:**``) and bold t
 with no parenthesis after it are not terms. Everything here is pure: text in, data out.
 """
 
+import bisect
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -86,12 +88,15 @@ def extract(body):
 
 
 def _from_line(line):
+    """The definitions in one line, in time linear in its length (a 64 KB line of ``**a**（``
+    took 47 s when each open bracket was matched by scanning the rest of the line)."""
     found, taken = [], []
+    closers = _Closers(line)
     for m in BOLD.finditer(line):
         term = m.group("term").strip()
         end = m.end()
         if end < len(line) and line[end] in OPEN and term and not term.endswith((":", "：")):
-            content, close = _balanced(line, end)
+            content, close = _balanced(line, end, closers)
             if content is not None and content.strip():
                 found.append(_annotation(term, content, line[m.start() : close + 1]))
                 taken.append((m.start(), close + 1))
@@ -104,11 +109,14 @@ def _from_line(line):
             # **术语（English）**: the English (and maybe more) inside the bold.
             found.append(_annotation(inner.group("term").strip(), inner.group("content"), m.group(0).strip()))
             taken.append((m.start(), m.end()))
+    starts = [start for start, _stop in taken]  # in order
+    reach = list(itertools.accumulate((stop for _start, stop in taken), max))  # spans may nest
     for m in BOLD_INSIDE.finditer(line):
-        if any(start <= m.start("inner") < stop for start, stop in taken):
-            continue
+        before = bisect.bisect_right(starts, m.start("inner")) - 1
+        if before >= 0 and m.start("inner") < reach[before]:
+            continue  # inside a definition found above
         start = m.start("inner") - 3  # the "（**"
-        content, close = _balanced(line, start)
+        content, close = _balanced(line, start, closers)
         if content is None:
             continue
         before = _term_before(m.group("before"))
@@ -133,19 +141,33 @@ def _from_line(line):
     return found
 
 
-def _balanced(line, start):
+_PARENTHESIS = re.compile(r"[（()）]")
+
+
+class _Closers(dict):
+    """{index of an opening parenthesis: index of the one closing it} for a line, found in one
+    pass over its parentheses the first time one is asked for."""
+
+    def __init__(self, line):
+        super().__init__()
+        self.line, self.ready = line, False
+
+    def find(self, start):
+        if not self.ready:
+            opened = []
+            for m in _PARENTHESIS.finditer(self.line):
+                if m.group() in "（(":
+                    opened.append(m.start())
+                elif opened:
+                    self[opened.pop()] = m.start()
+            self.ready = True
+        return self.get(start)
+
+
+def _balanced(line, start, closers):
     """(content, index of the closing bracket) for the parenthesis opening at ``start``."""
-    depth, i = 0, start
-    while i < len(line):
-        char = line[i]
-        if char in "（(":
-            depth += 1
-        elif char in "）)":
-            depth -= 1
-            if depth == 0:
-                return line[start + 1 : i], i
-        i += 1
-    return None, None
+    close = closers.find(start)
+    return (None, None) if close is None else (line[start + 1 : close], close)
 
 
 CUE_WORDS = re.compile(

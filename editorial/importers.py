@@ -20,6 +20,7 @@ import collections
 import contextlib
 import datetime
 import hashlib
+import time
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -179,18 +180,26 @@ class Batches:
         self._glossary = content.glossary_deferred()  # the entries the files touched: once, at the end
         self._glossary.__enter__()
         self._stack = contextlib.ExitStack()
+        self._begin()
+        return self
+
+    def _begin(self):
         self._stack.enter_context(transaction.atomic())
         self.count = self.size = 0
-        return self
+        self.started = time.monotonic()
 
     def added(self, size):
         reset_queries()  # with DEBUG on, a long import would otherwise keep every query in memory
         self.count, self.size = self.count + 1, self.size + size
-        if self.count >= settings.EDITORIAL_IMPORT_BATCH_FILES or self.size >= BATCH_BYTES:
+        if (
+            self.count >= settings.EDITORIAL_IMPORT_BATCH_FILES
+            or self.size >= BATCH_BYTES
+            # SQLite's write lock is held from a batch's start: an editor's save waits this long at most
+            or time.monotonic() - self.started >= settings.EDITORIAL_IMPORT_BATCH_SECONDS
+        ):
             self._stack.close()
             self._stack = contextlib.ExitStack()
-            self._stack.enter_context(transaction.atomic())
-            self.count = self.size = 0
+            self._begin()
 
     def __exit__(self, *exc_info):
         try:

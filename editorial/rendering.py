@@ -17,7 +17,7 @@ from django.conf import settings
 from django.utils.html import escape
 from markdown.extensions.toc import slugify_unicode
 
-from . import originals
+from . import markdown_limits, originals
 
 LANGUAGE_SUFFIXES = tuple(code.replace("-", "_") for code, _name in settings.LANGUAGES)
 
@@ -118,8 +118,9 @@ class Rendered:
 
 
 def _as_markdown(text):
-    """Our users' text as Python-Markdown should read it (see the two patterns above)."""
-    return _FALSE_LINK_DEFINITION.sub(r"\1\\[", _SPEAKER_CHANGE.sub(r"\\\1", text))
+    """Our users' text as Python-Markdown should read it (see the two patterns above), with
+    what would make it slow or deep defused (markdown_limits)."""
+    return markdown_limits.bounded(_FALSE_LINK_DEFINITION.sub(r"\1\\[", _SPEAKER_CHANGE.sub(r"\\\1", text)))
 
 
 def render_body(text, language="zh_hans"):
@@ -127,10 +128,26 @@ def render_body(text, language="zh_hans"):
     return render(text, language).html
 
 
+def prerender(text, language="zh_hans"):
+    """Render ``text`` now, so the next ``render`` of the same text in this thread takes it
+    (once) instead of rendering again: the admin renders a posted body before its save takes
+    the database's write lock, and holds the lock only to write."""
+    if text:
+        rendered = render(text, language)
+        _local.__dict__.setdefault("ahead", {})[(language, text)] = rendered
+
+
+def forget_prerendered():
+    _local.ahead = {}
+
+
 def render(text, language="zh_hans"):
     """A body's safe HTML, its chapters (h2/h3) and its reading time, computed once on save."""
     if not text:
         return Rendered()
+    ahead = getattr(_local, "ahead", None)
+    if ahead and (language, text) in ahead:
+        return ahead.pop((language, text))
     parsed = originals.parse(text)
     placeholder = "ORIGINALBLOCK{}X"
     parts, blocks = [], []
@@ -141,7 +158,11 @@ def render(text, language="zh_hans"):
             parts.append("\n\n" + placeholder.format(len(blocks)) + "\n\n")
             blocks.append(render_original(segment, language))
     md = _markdown()
-    html = sanitize(md.convert("".join(parts)))
+    try:
+        html = sanitize(md.convert("".join(parts)))
+    except RecursionError:  # a shape markdown_limits does not know: the text, shown plainly
+        md = _markdown()
+        html = "".join(f"<p>{escape(part)}</p>" for part in re.split(r"\n\s*\n", "".join(parts)) if part.strip())
     html = re.sub(r"<p>ORIGINALBLOCK(\d+)X</p>", lambda m: blocks[int(m.group(1))], html)
     return Rendered(html=html, toc=_chapters(md.toc_tokens), minutes=reading_minutes(parsed.chinese))
 

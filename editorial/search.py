@@ -70,18 +70,27 @@ def index_post(post, tokens_=None, *, created=False):
         SearchDocument.objects.update_or_create(post=post, defaults={"tokens": tokens_})
 
 
+# What one query may ask: a word repeated 600 times cost SQLite 19.5 s (its phrases are matched
+# one against another), so repeats count once and words past these limits are left out, saying so.
+MAX_QUERY_CHARS = 200
+MAX_TERMS = 10
+
+
 @dataclass
 class Query:
     text: str
     exact: bool = False
     terms: list = field(default_factory=list)  # each term: list of tokens forming a phrase
+    pieces: list = field(default_factory=list)  # the words searched for, as the user typed them
+    shortened: bool = False  # words past MAX_TERMS or text past MAX_QUERY_CHARS were left out
 
     @classmethod
     def parse(cls, text, *, exact=False):
         cleaned = (text or "").translate(BRACKETS).strip()
-        pieces = [cleaned] if exact else cleaned.split()
-        terms = []
-        for piece in pieces:
+        shortened = len(cleaned) > MAX_QUERY_CHARS
+        cleaned = cleaned[:MAX_QUERY_CHARS]
+        pieces, terms, seen = [], [], set()
+        for piece in [cleaned] if exact else cleaned.split():
             found = []
             for match in TOKEN.finditer(piece):
                 run = match.group(0)
@@ -89,16 +98,20 @@ class Query:
                     found.extend([run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)])
                 else:
                     found.append(run.lower())
-            if found:
-                terms.append(found)
-        return cls(text=cleaned, exact=exact, terms=terms)
+            if not found or tuple(found) in seen:
+                continue  # nothing to find, or the same word again: it narrows nothing
+            if len(terms) == MAX_TERMS:
+                shortened = True
+                break
+            seen.add(tuple(found))
+            pieces.append(piece)
+            terms.append(found)
+        return cls(text=cleaned, exact=exact, terms=terms, pieces=pieces, shortened=shortened)
 
     @property
     def words(self):
         """The user's words, for highlighting."""
-        if self.exact:
-            return [self.text] if self.text else []
-        return [w for w in self.text.split() if TOKEN.search(w)]
+        return list(self.pieces)
 
 
 def ranked_ids(query, among=None):

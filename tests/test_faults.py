@@ -18,7 +18,7 @@ from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
 
-from editorial import importers
+from editorial import importers, rendering
 from editorial.forms import PostAdminForm
 from editorial.models import Post
 
@@ -138,3 +138,42 @@ def test_two_editors_saving_at_once_one_is_told_the_other_saved_first(monkeypatc
     assert f"{loser} 的标题" in refusal  # the loser's text is still in the form
     post.refresh_from_db()
     assert post.title_zh_hans == f"{winner} 的标题"
+
+
+def test_a_long_body_is_rendered_before_the_save_takes_the_write_lock(admin_client, monkeypatch):
+    """#18 point 2: the render of a saved body ran inside the admin's transaction, which on SQLite
+    holds the write lock from its start, so every other editor waited for it (or got 503)."""
+    post = PostFactory(title_zh_hans="标题", body_zh_hans="旧的正文。")
+    new_body = "**新**的正文。\r\n\r\n第二段。" * 500
+    rendered_in = []  # for each real render of the new body: was a transaction open?
+    as_markdown = rendering._as_markdown
+
+    def watched(text):
+        if "第二段" in text:
+            rendered_in.append(connection.in_atomic_block)
+        return as_markdown(text)
+
+    monkeypatch.setattr(rendering, "_as_markdown", watched)
+    url = reverse("admin:editorial_post_change", args=[post.pk])
+    response = admin_client.post(url, post_form_data(post, body_zh_hans=new_body))
+    assert response.status_code == 302
+    assert rendered_in == [False]  # once, outside any transaction; the save took that result
+    post.refresh_from_db()
+    assert post.body_html_zh_hans.count("<strong>新</strong>") == 500
+
+
+def test_an_import_commits_at_least_every_few_seconds(tmp_path, settings, monkeypatch):
+    """A batch holds SQLite's write lock from its start: besides files and bytes, it is bounded
+    in time (EDITORIAL_IMPORT_BATCH_SECONDS), so an editor's save waits that long at most."""
+    settings.EDITORIAL_IMPORT_BATCH_SECONDS = 3
+    for n in range(6):
+        (tmp_path / f"p{n}.md").write_text(post_file(n, "old"), encoding="utf-8")
+    clock = iter(range(0, 1000, 2))  # every look at the clock: two seconds later
+    monkeypatch.setattr(importers.time, "monotonic", lambda: next(clock))
+    begun = []
+    begin = importers.Batches._begin
+    monkeypatch.setattr(importers.Batches, "_begin", lambda self: (begun.append(1), begin(self)))
+    monkeypatch.setenv("EDITORIAL_IMPORT_INLINE", "1")
+    result = importers.import_files([tmp_path])
+    assert result.count("created") == 6
+    assert len(begun) == 1 + 3  # the first batch, then a new one after every second file

@@ -21,6 +21,18 @@ def test_queries_become_phrases_and_lose_book_title_brackets():
     assert Query.parse("  ").terms == []
 
 
+def test_a_repeated_word_is_searched_once_and_a_query_keeps_ten_words():
+    # #18 point 1: "a" 600 times made SQLite match 600 phrases against each other (19.5 s)
+    assert Query.parse(" ".join(["a"] * 600)).terms == [["a"]]
+    assert not Query.parse(" ".join(["a"] * 100)).shortened  # repeats narrow nothing: none is left out
+    assert Query.parse("模型 Model 模型 MODEL").terms == [["模型"], ["model"]]
+    many = Query.parse(" ".join(f"w{n}" for n in range(30)))
+    assert [t[0] for t in many.terms] == [f"w{n}" for n in range(10)] and many.shortened
+    assert many.words == [f"w{n}" for n in range(10)]
+    long = Query.parse("向" * 5000, exact=True)
+    assert len(long.text) == search.MAX_QUERY_CHARS and long.shortened
+
+
 def test_highlight_escapes_and_marks():
     assert (
         search.highlight("<b>模型</b> and 模型", ["模型"])
@@ -124,3 +136,12 @@ def test_import_indexes_posts(tmp_path, client):
     (tmp_path / "a.md").write_text("---\ntitle: 标题\nstatus: evergreen\n---\n讨论算力。\n", encoding="utf-8")
     call_command("import_markdown", str(tmp_path), verbosity=0)
     assert found(client, q="算力")[1] == ["a"]
+
+
+def test_a_hostile_query_is_answered_as_its_distinct_words(client, library):
+    _, once = found(client, q="算力")
+    _, repeated = found(client, q=" ".join(["算力"] * 600))
+    assert repeated == once == ["compute"]
+    response, _ = found(client, q=" ".join(["算力"] + [f"词{n}" for n in range(20)]))
+    html = response.content.decode()
+    assert "a search takes up to ten words" in html or "最多十个词" in html
