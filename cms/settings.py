@@ -30,6 +30,9 @@ HTTPS = env_flag("DJANGO_HTTPS", default=False)
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "").split(",") if h.strip()]
+# The public address (https://grove.example.org): every absolute URL is built from it, never from
+# a request's Host header (editorial/site_address.py). Set it in production.
+EDITORIAL_SITE_URL = os.environ.get("EDITORIAL_SITE_URL", "").strip().rstrip("/")
 if not DEBUG:
     missing = [
         name
@@ -224,12 +227,17 @@ EDITORIAL_PAGE_CACHE_SECONDS = int(os.environ.get("EDITORIAL_PAGE_CACHE_SECONDS"
 # when set, every post saved in the CMS is refreshed there as its change commits.
 EDITORIAL_STATIC_DIR = os.environ.get("EDITORIAL_STATIC_DIR", "")
 
-# Login throttling (django-axes): after 5 failed logins from one address, that address
-# gets a 429 page for 15 minutes; a successful login clears its count.
+# Login throttling (django-axes): after 5 failed logins for one user name from one client
+# address, that pair gets a 429 page for 15 minutes (the same user from elsewhere, and other
+# users from that address, still may log in); a successful login clears its count.
+# EDITORIAL_TRUSTED_PROXIES: how many proxies of ours stand in front of the app (nginx: 1); the
+# client's address is then read from X-Forwarded-For (editorial/client_address.py).
+EDITORIAL_TRUSTED_PROXIES = int(os.environ.get("EDITORIAL_TRUSTED_PROXIES", 0))
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", 5))
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "editorial.client_address.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 AXES_HTTP_RESPONSE_CODE = 429

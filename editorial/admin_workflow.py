@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import revisions, workflow
+from . import revisions, site_address, workflow
 from .models import Post, PreviewLink, Status, StatusChange
 
 PREVIEW_LINK_DAYS = 7
@@ -206,7 +206,7 @@ class WorkflowAdminMixin:
                 created_by=request.user,
                 expires_at=timezone.now() + datetime.timedelta(days=PREVIEW_LINK_DAYS),
             )
-            url = request.build_absolute_uri(link.get_absolute_url())
+            url = site_address.absolute(link.get_absolute_url(), request)
             messages.success(
                 request, _("Share link (valid %(days)d days): %(url)s") % {"days": PREVIEW_LINK_DAYS, "url": url}
             )

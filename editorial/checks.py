@@ -18,3 +18,19 @@ def cache_shared_by_every_process(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def site_address_is_set(app_configs, **kwargs):
+    if not settings.EDITORIAL_SITE_URL:
+        return [
+            checks.Warning(
+                "EDITORIAL_SITE_URL is not set: canonical links, feeds, sitemaps and share links are built from "
+                "each request's Host header.",
+                hint="Set EDITORIAL_SITE_URL to the public address, e.g. https://grove.example.org.",
+                id="editorial.W002",
+            )
+        ]
+    if not settings.EDITORIAL_SITE_URL.startswith(("https://", "http://")):
+        return [checks.Error("EDITORIAL_SITE_URL must start with https:// or http://.", id="editorial.E002")]
+    return []

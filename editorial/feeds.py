@@ -9,6 +9,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from . import site_address
 from .models import Post, TaggedPost
 from .models.posts import CARD_FIELDS
 from .views import tag_page
@@ -45,10 +46,13 @@ class PostFeed(Feed):
         return _("A personal information platform: notes on videos and podcasts, web articles, and our own thinking.")
 
     def link(self, obj=None):
-        return reverse("editorial:post-list")
+        return site_address.absolute(reverse("editorial:post-list"))
 
     def feed_url(self, obj=None):
-        return reverse("editorial:feed")
+        return site_address.absolute(reverse("editorial:feed"))
+
+    def item_link(self, item):
+        return site_address.absolute(item.get_absolute_url())
 
     def items(self, obj=None):
         return self.with_tags(Post.objects.listed()).order_by("-published_at", "slug")[:FEED_SIZE]
@@ -88,10 +92,10 @@ class TagFeed(PostFeed):
         return f"{obj.name} · {_('The Learning Grove')}"
 
     def link(self, obj=None):
-        return reverse("editorial:tag-detail", kwargs={"slug": obj.slug})
+        return site_address.absolute(reverse("editorial:tag-detail", kwargs={"slug": obj.slug}))
 
     def feed_url(self, obj=None):
-        return reverse("editorial:tag-feed", kwargs={"slug": obj.slug})
+        return site_address.absolute(reverse("editorial:tag-feed", kwargs={"slug": obj.slug}))
 
     def items(self, obj=None):
         posts = Post.objects.listed().filter(tagged_items__tag_id=obj.pk)

@@ -1,14 +1,17 @@
 """Whole public pages for anonymous readers, from the cache, before sessions, auth and CSRF run.
 
 Keys include the content generation (editorial/caching.py), so any change that readers
-could see makes every cached page stale at once. Editors (who carry a session cookie)
-always get fresh pages; previews, responses that set cookies and private or no-store
-responses are never cached.
+could see makes every cached page stale at once, and the validated host. Signed-in editors
+always get fresh pages; previews, unknown query parameters, responses that set cookies and
+private or no-store responses are never cached.
 """
 
 import hashlib
+from importlib import import_module
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.cache import set_response_etag
@@ -17,6 +20,10 @@ from . import caching
 from .static_site import BUILD_MARK
 
 PUBLIC_PREFIXES = tuple(f"/{prefix}/" for prefix in settings.URL_LANGUAGE_PREFIXES.values())
+# The query parameters public pages read. A request with any other, or with a value longer than
+# QUERY_VALUE_LIMIT, is answered uncached: junk query strings filled the cache without bound.
+QUERY_PARAMETERS = {"page", "q", "exact", "source", "area", "category", "tag", "kind", "letter", "mode", "download"}
+QUERY_VALUE_LIMIT = 200
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Last-Modified", "Content-Disposition", "X-Robots-Tag", "ETag")
 
 
@@ -50,12 +57,18 @@ class PublicPageCacheMiddleware:
     def key(request):
         if request.method not in ("GET", "HEAD") or not request.path.startswith(PUBLIC_PREFIXES):
             return None
-        if settings.SESSION_COOKIE_NAME in request.COOKIES or "/preview/" in request.path:
+        # The host first: a disallowed one is a 400 here (DisallowedHost), never a cached 200, and
+        # each allowed host has pages of its own (absolute URLs come from EDITORIAL_SITE_URL).
+        host = request.get_host()
+        if "/preview/" in request.path or request.META.get(BUILD_MARK):  # a build_static render: not kept
             return None
-        if request.META.get(BUILD_MARK):  # a build_static render: not worth keeping
+        if _signed_in(request):
+            return None
+        query = _canonical_query(request)
+        if query is None:
             return None
         mode = request.COOKIES.get("reading_mode", "")
-        raw = f"{caching.generation()}|{request.get_full_path()}|{mode}"
+        raw = f"{caching.generation()}|{host}|{request.path}|{query}|{mode[:20]}"
         return "editorial:page:" + hashlib.sha256(raw.encode()).hexdigest()
 
     @staticmethod
@@ -68,3 +81,24 @@ class PublicPageCacheMiddleware:
             and "private" not in cache_control
             and "no-store" not in cache_control
         )
+
+
+def _canonical_query(request):
+    """The query string in one order (so ``?a=1&b=2`` and ``?b=2&a=1`` share a page), or None
+    when it holds a parameter no public page reads, a repeated one or an overlong value."""
+    pairs = []
+    for name, values in request.GET.lists():
+        if name not in QUERY_PARAMETERS or len(values) > 1 or len(values[0]) > QUERY_VALUE_LIMIT:
+            return None
+        pairs.append((name, values[0]))
+    return urlencode(sorted(pairs))
+
+
+def _signed_in(request):
+    """Whether the request carries the session of a signed-in user (an editor, who must see fresh
+    pages). A session cookie alone proves nothing: any junk value used to bypass the cache."""
+    session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if not session_key:
+        return False
+    store = import_module(settings.SESSION_ENGINE).SessionStore(session_key[:100])
+    return store.get(SESSION_KEY) is not None

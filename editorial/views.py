@@ -19,7 +19,7 @@ from django.utils.translation import get_language, get_language_from_request, ov
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
-from . import caching, glossary_curation, kinds, redirects, search
+from . import caching, glossary_curation, kinds, redirects, search, site_address
 from .exporters import item_file, posts_for_export
 from .glossary import normalize
 from .models import Entity, GlossaryEntry, GlossaryUse, Post, PreviewLink, TaggedPost
@@ -326,7 +326,7 @@ def post_source(request, kind, slug):
 
 
 def robots_txt(request):
-    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    sitemap = site_address.absolute(reverse("sitemap"), request)
     lines = [
         "User-agent: *",
         "Disallow: /admin/",

@@ -2,12 +2,12 @@
 
 import pytest
 from django.db import OperationalError
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from editorial import views
 
-from .factories import UserFactory
+from .factories import PostFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +29,30 @@ def test_repeated_failed_logins_from_one_client_are_refused_with_429(client):
     assert attempt(client, "right-password").status_code == 429
     other = Client(REMOTE_ADDR="10.9.9.9")
     assert attempt(other, "right-password").status_code == 302
+
+
+@override_settings(EDITORIAL_TRUSTED_PROXIES=1)
+def test_behind_the_proxy_each_client_is_locked_out_alone_by_user_and_address():
+    """#18 point 6: behind nginx every request came from 127.0.0.1, so five wrong passwords from
+    anywhere locked out every editor for 15 minutes."""
+    UserFactory(username="editor", is_staff=True, is_superuser=True, password="right-password")
+    UserFactory(username="other", is_staff=True, is_superuser=True, password="other-password")
+
+    def via_proxy(address, forwarded_by_client=""):
+        header = f"{forwarded_by_client}, {address}" if forwarded_by_client else address
+        return Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=header)
+
+    attacker = via_proxy("203.0.113.9")
+    for _ in range(5):
+        response = attempt(attacker, "wrong")
+    assert response.status_code == 429
+    # an editor elsewhere, through the same proxy, logs in
+    assert attempt(via_proxy("198.51.100.20"), "right-password").status_code == 302
+    # a client cannot pick its address by sending X-Forwarded-For itself: nginx appends the real one
+    assert attempt(via_proxy("203.0.113.9", forwarded_by_client="10.1.1.1"), "right-password").status_code == 429
+    # the locked pair is (user, address): another user from that address is not locked out
+    other = via_proxy("203.0.113.9").post(LOGIN, {"username": "other", "password": "other-password", "next": "/admin/"})
+    assert other.status_code == 302
 
 
 def test_a_successful_login_resets_the_count(client):
@@ -137,3 +161,84 @@ def test_hand_typed_admin_addresses_are_answered_not_500(admin_client):
     assert (response.status_code, response["Location"]) == (302, "/admin/editorial/post/?q=p")  # the filter dropped
     assert admin_client.get("/admin/editorial/post/?date__year=2025&date__month=13").status_code == 302
     assert admin_client.get("/admin/editorial/post/?date__year=2025").status_code == 200
+
+
+def test_junk_query_strings_and_session_cookies_neither_fill_nor_bypass_the_cache(client):
+    """#18 point 4: 20 requests with junk query strings added 84 MB to Redis, and any sessionid
+    cookie, even a junk one, skipped the cache."""
+    from django.core.cache import cache
+
+    post = PostFactory(published=True, slug="big", body_zh_hans="正文。" * 2000)
+    url = post.get_absolute_url()
+    assert client.get(url)["X-Page-Cache"] == "miss"
+    keys_before = len(cache._cache) if hasattr(cache, "_cache") else None
+    for n in range(20):
+        response = client.get(f"{url}?junk{n}={'x' * 50}")
+        assert response.status_code == 200 and "X-Page-Cache" not in response  # served, not kept
+    if keys_before is not None:  # the in-memory cache of the SQLite run: count what it holds
+        assert len(cache._cache) == keys_before
+    assert client.get(url + "?page=2&q=x")["X-Page-Cache"] == "miss"
+    assert client.get(url + "?q=x&page=2")["X-Page-Cache"] == "hit"  # one order, one page
+    assert client.get(url + "?q=" + "x" * 300).get("X-Page-Cache") is None  # an overlong value
+    junk = Client()
+    junk.cookies["sessionid"] = "not-a-session-at-all"
+    assert junk.get(url)["X-Page-Cache"] == "hit"
+
+
+def test_a_signed_in_editor_still_gets_fresh_pages(client, admin_client):
+    post = PostFactory(published=True, slug="fresh")
+    client.get(post.get_absolute_url())
+    assert "X-Page-Cache" not in admin_client.get(post.get_absolute_url())
+
+
+def test_the_host_header_never_reaches_another_readers_page(client, settings):
+    """#18 point 7: one request with Host: 127.0.0.1:6666 made every reader's canonical, og:url,
+    JSON-LD and feed links point there for 10 minutes; a disallowed host got a cached 200."""
+    from django.core.cache import cache
+
+    settings.ALLOWED_HOSTS = ["grove.example.org", "127.0.0.1"]
+    post = PostFactory(published=True, slug="hosted", title_en="Hosted")
+    url = post.get_absolute_url()
+    assert client.get(url, HTTP_HOST="grove.example.org").status_code == 200
+    assert client.get(url, HTTP_HOST="evil.example.com").status_code == 400  # before the cache
+    assert client.get("/zh/feed/", HTTP_HOST="evil.example.com").status_code == 400
+    other_port = client.get(url, HTTP_HOST="127.0.0.1:6666")  # allowed host, another port
+    assert other_port.status_code == 200
+    page = client.get(url, HTTP_HOST="grove.example.org")
+    assert page["X-Page-Cache"] == "hit"
+    assert "6666" not in page.content.decode()
+    settings.EDITORIAL_SITE_URL = "https://grove.example.org"
+    cache.clear()  # pages cached before the site's address was set
+    for response in (client.get(url, HTTP_HOST="127.0.0.1:6666"), client.get("/zh/feed/", HTTP_HOST="127.0.0.1:6666")):
+        html = response.content.decode()
+        assert "6666" not in html and "127.0.0.1" not in html
+        assert f"https://grove.example.org{url}" in html
+    page = client.get(url, HTTP_HOST="127.0.0.1:6666").content.decode()
+    assert f'<link rel="canonical" href="https://grove.example.org{url}">' in page
+    assert f'"url": "https://grove.example.org{url}"' in page  # JSON-LD
+    assert 'hreflang="en" href="https://grove.example.org/en/' in page
+    sitemap = client.get("/sitemap.xml", HTTP_HOST="127.0.0.1:6666").content.decode()
+    assert "https://grove.example.org/sitemap-posts-1.xml" in sitemap and "6666" not in sitemap
+    robots = client.get("/robots.txt", HTTP_HOST="127.0.0.1:6666").content.decode()
+    assert "Sitemap: https://grove.example.org/sitemap.xml" in robots
+
+
+def test_a_sitemap_page_is_built_once_per_content_change(client, django_assert_num_queries):
+    """#18 point 4: the sitemap was built on every request (2 s of CPU on the whole site)."""
+    PostFactory(published=True, slug="mapped")
+    first = client.get("/sitemap-posts-1.xml")
+    assert "/mapped/" in first.content.decode()
+    with django_assert_num_queries(0):
+        again = client.get("/sitemap-posts-1.xml")
+    assert again.content == first.content
+
+
+def test_check_deploy_asks_for_the_site_address():
+    from editorial.checks import site_address_is_set
+
+    with override_settings(EDITORIAL_SITE_URL=""):
+        assert [w.id for w in site_address_is_set(None)] == ["editorial.W002"]
+    with override_settings(EDITORIAL_SITE_URL="grove.example.org"):
+        assert [w.id for w in site_address_is_set(None)] == ["editorial.E002"]
+    with override_settings(EDITORIAL_SITE_URL="https://grove.example.org"):
+        assert site_address_is_set(None) == []

@@ -45,7 +45,7 @@ def test_post_page_in_both_languages(client):
     assert '<h3 id="开场">开场</h3>' in zh.content.decode()
     en = client.get("/en/posts/-abc/").content.decode()
     assert "<h1>English title</h1>" in en
-    assert 'hreflang="zh-Hans" href="/zh/posts/-abc/"' in en
+    assert 'hreflang="zh-Hans" href="http://testserver/zh/posts/-abc/"' in en  # absolute (#16)
     with translation.override("en"):
         assert post.get_absolute_url() == "/en/posts/-abc/"
 

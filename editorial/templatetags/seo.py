@@ -3,6 +3,8 @@ import json
 from django import template
 from django.utils.safestring import mark_safe
 
+from editorial import site_address
+
 register = template.Library()
 
 _ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
@@ -18,7 +20,7 @@ def article_json_ld(context, post):
         "headline": post.title,
         "description": post.summary,
         "inLanguage": "zh-Hans",
-        "url": request.build_absolute_uri(post.get_absolute_url()),
+        "url": site_address.absolute(post.get_absolute_url(), request),
         "datePublished": post.published_at.isoformat() if post.published_at else None,
         "dateModified": post.updated_at.isoformat(),
         "isBasedOn": post.source_link or None,
@@ -28,3 +30,9 @@ def article_json_ld(context, post):
     }
     payload = json.dumps({k: v for k, v in data.items() if v}, ensure_ascii=False).translate(_ESCAPES)
     return mark_safe(f'<script type="application/ld+json">{payload}</script>')  # noqa: S308 - escaped above
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url(context, path):
+    """``path`` on the site's own address (EDITORIAL_SITE_URL), never the request's Host."""
+    return site_address.absolute(path, context["request"])
