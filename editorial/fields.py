@@ -78,11 +78,32 @@ def values_from_meta(meta):
     values["date"] = _date(meta.get("date"), notes)
     for key in LIST_KEYS:
         values[key] = _list(key, meta.get(key), notes)
-    for name in values["tags"]:
-        if len(name) > 100:
-            raise frontmatter.FileError(f"tag {name[:40]!r}… is longer than 100 characters")
+    _check_lengths(values)
     values["_notes"] = notes
     return values
+
+
+def _check_lengths(values):
+    """Refuse a value longer than its column holds, by the model's own limits (the admin's forms
+    check the same ones). SQLite stores any length; PostgreSQL refuses, so a SQLite backup
+    holding one could not be restored there (#18 point 10). The real site's longest title is 102."""
+    from taggit.models import Tag
+
+    from .models import Post
+
+    for key, attr in TEXT_FIELDS.items():
+        limit = Post._meta.get_field(attr).max_length
+        if limit and len(values[key]) > limit:
+            raise frontmatter.FileError(f"{key} is {len(values[key])} characters long; at most {limit} fit")
+    limits = {"tags": Tag._meta.get_field("name").max_length} | dict.fromkeys(
+        ENTITY_KEYS, Entity._meta.get_field("name").max_length
+    )
+    for key, limit in limits.items():
+        for name in values[key]:
+            if len(name) > limit:
+                raise frontmatter.FileError(
+                    f"{key}: {name[:40]!r}… is {len(name)} characters long; at most {limit} fit"
+                )
 
 
 def _date(value, notes):

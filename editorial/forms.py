@@ -1,6 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from taggit.models import Tag
 
 from . import revisions
 from .models import Post, Status
@@ -15,6 +16,20 @@ class PostAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["loaded_version"].initial = self.instance.version
+
+    def clean_tags(self):
+        """taggit checks no length: a tag over its column's limit saved on SQLite and failed on
+        PostgreSQL (and in any restore there)."""
+        names = self.cleaned_data.get("tags") or []
+        limit = Tag._meta.get_field("name").max_length
+        too_long = [name for name in names if len(name) > limit]
+        if too_long:
+            raise ValidationError(
+                _("A tag is at most %(limit)d characters: “%(tag)s…” is longer."),
+                params={"limit": limit, "tag": too_long[0][:30]},
+                code="tag_too_long",
+            )
+        return names
 
     def clean(self):
         cleaned = super().clean()

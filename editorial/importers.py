@@ -26,6 +26,7 @@ from pathlib import Path, PurePosixPath
 
 import reversion
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connection, reset_queries, transaction
 from django.utils import timezone
 from django.utils.translation import override
@@ -303,8 +304,8 @@ class _Importer:
         report = FileReport(display, "failed", size=len(data), item=(kind or kinds.DEFAULT, slug))
         try:
             validate_slug_text(slug)
-        except Exception:
-            report.message = "the file name cannot be a post address (it starts or ends with a space)"
+        except ValidationError as exc:
+            report.message = f"the file name cannot be an address: {' '.join(exc.messages)}"
             return report, None
         digest = hashlib.sha256(data).hexdigest()
         if self._digests is None:

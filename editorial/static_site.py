@@ -150,6 +150,9 @@ def file_for(outdir, path):
     relative = path.lstrip("/")
     if not relative or relative.endswith("/"):
         relative += "index.html"
+    if any(part in (".", "..") for part in relative.split("/")):
+        # a slug ".." (a zip member "...md") wrote over the home pages
+        raise ValueError(f"{path!r} names a file outside its own folder")
     return Path(outdir) / relative
 
 
@@ -274,13 +277,17 @@ def _render_chunk(outdir, paths):
         _worker_renderer = _Renderer()
     results = []
     for path in paths:
-        status, content = _worker_renderer.get(path)
-        if status not in (200, 301):
-            results.append((path, status, False, set()))
-            continue
-        target = file_for(outdir, path)
-        links = _links(content) if target.suffix == ".html" and status == 200 else set()
-        results.append((path, status, _write(target, content), links))
+        try:
+            status, content = _worker_renderer.get(path)
+            if status not in (200, 301):
+                results.append((path, status, False, set()))
+                continue
+            target = file_for(outdir, path)
+            links = _links(content) if target.suffix == ".html" and status == 200 else set()
+            results.append((path, status, _write(target, content), links))
+        except Exception:  # one page that cannot be written is reported; the batch goes on
+            logger.exception("static copy: %s could not be written", path)
+            results.append((path, "error", False, set()))
     return results
 
 
@@ -387,7 +394,17 @@ def refresh_paths(outdir, paths):
 
 
 def _refresh(outdir, renderer, path, report):
-    """Render one page and write it (or remove it when it is gone); its content, if any."""
+    """Render one page and write it (or remove it when it is gone); its content, if any. A page
+    that cannot be written is reported, and the refresh goes on."""
+    try:
+        return _refresh_one(outdir, renderer, path, report)
+    except ValueError:
+        logger.exception("static copy: %s could not be written", path)
+        report.failed.append((path, "error"))
+        return None
+
+
+def _refresh_one(outdir, renderer, path, report):
     status, content = renderer.get(path)
     report.rendered += 1
     if status == 200:

@@ -242,3 +242,101 @@ def test_check_deploy_asks_for_the_site_address():
         assert [w.id for w in site_address_is_set(None)] == ["editorial.E002"]
     with override_settings(EDITORIAL_SITE_URL="https://grove.example.org"):
         assert site_address_is_set(None) == []
+
+
+# --- #18 point 10: addresses and lengths, one rule for the admin and every import ---------
+
+
+@pytest.mark.parametrize(
+    "slug, ok",
+    [("..", False), (".", False), ("a\x07b", False), ("向" * 83, True), ("向" * 84, False), ("...", True),
+     ("a: b? 'c'", True), ("-leading", True), ("AI Vibe Coding 社区讨论会纪要0705", True)],
+)  # fmt: skip
+def test_the_slug_rule(slug, ok):
+    from django.core.exceptions import ValidationError
+
+    from editorial.models import validate_slug_text
+
+    if ok:
+        validate_slug_text(slug)
+    else:
+        with pytest.raises(ValidationError):
+            validate_slug_text(slug)
+
+
+def test_a_zip_member_named_dot_dot_is_refused_and_the_rest_imported(tmp_path):
+    from editorial import importers
+
+    (tmp_path / "notes").mkdir()
+    good = "---\ntitle: 好\n---\n正文\n"
+    (tmp_path / "notes" / "...md").write_text(good, encoding="utf-8")  # stem ".."
+    (tmp_path / "notes" / "fine.md").write_text(good, encoding="utf-8")
+    result = importers.import_files([tmp_path])
+    failed = {report.path.rsplit("/", 1)[-1]: report.message for report in result.failed}
+    assert set(failed) == {"...md"} and "“..”" in failed["...md"]
+    # a name no disk holds (270 bytes) arrives only in a zip: refused, not a crash of the export later
+    long = importers.import_bytes("notes/" + "长" * 90 + ".md", good.encode())
+    assert long.action == "failed" and "at most 250 bytes" in long.message
+    from editorial.models import Post
+
+    assert list(Post.objects.values_list("slug", flat=True)) == ["fine"]
+
+
+def test_the_admin_refuses_a_slug_of_a_hundred_chinese_characters(admin_client):
+    from editorial.models import Post
+
+    from .factories import post_form_data
+
+    post = PostFactory(slug="short")
+    url = reverse("admin:editorial_post_change", args=[post.pk])
+    response = admin_client.post(url, post_form_data(post, slug="长" * 100))
+    assert response.status_code == 200  # the form again, with its error
+    assert "250" in response.content.decode()
+    response = admin_client.post(url, post_form_data(post, tags="x" * 101))
+    assert response.status_code == 200 and "100" in response.content.decode()
+    assert Post.objects.get(pk=post.pk).slug == "short"
+
+
+def test_an_over_long_front_matter_value_is_refused_by_the_importer(tmp_path):
+    from editorial import importers
+
+    (tmp_path / "long.md").write_text(f"---\ntitle: {'题' * 301}\n---\n正文\n", encoding="utf-8")
+    (tmp_path / "person.md").write_text(f"---\ntitle: t\npeople:\n- {'名' * 301}\n---\n正文\n", encoding="utf-8")
+    result = importers.import_files([tmp_path])
+    messages = sorted(report.message for report in result.failed)
+    assert messages == [
+        "people: '名名名名名名名名名名名名名名名名名名名名名名名名名名名名名名名名名名名名名名名名'… is 301 characters long; at most 300 fit",
+        "title is 301 characters long; at most 300 fit",
+    ]
+
+
+def test_a_page_that_would_leave_its_folder_is_never_written(tmp_path):
+    from editorial import static_site
+
+    with pytest.raises(ValueError, match="outside its own folder"):
+        static_site.file_for(tmp_path, "/zh/notes/../")
+    post = PostFactory(published=True, slug="fine")
+    from editorial.models import Post
+
+    Post.objects.filter(pk=post.pk).update(slug="..")  # as an older database may hold
+    report = static_site.build(tmp_path, workers=1)
+    assert sorted(path for path, status in report.failed if status == "error") == [
+        "/en/posts/../", "/en/posts/../source.md", "/zh/posts/../", "/zh/posts/../source.md",
+    ]  # fmt: skip
+    home = (tmp_path / "zh" / "index.html").read_text()
+    assert "<html" in home.lower() and 'lang="zh-Hans"' in home  # the home page, not the post
+
+
+@pytest.mark.skipif("postgresql" in __import__("os").environ.get("DATABASE_URL", ""), reason="PostgreSQL refuses them")
+def test_backup_names_values_postgresql_would_refuse(tmp_path):
+    import io
+
+    from django.core.management import call_command
+
+    from editorial.models import Post
+
+    post = PostFactory(slug="old")
+    Post.objects.filter(pk=post.pk).update(speaker="说" * 400)  # stored by an older version, on SQLite
+    err = io.StringIO()
+    call_command("backup", str(tmp_path / "b.yaml"), stdout=io.StringIO(), stderr=err)
+    assert f"editorial.Post #{post.pk} speaker: 400 characters, at most 300" in err.getvalue()

@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -77,10 +79,25 @@ class PostQuerySet(models.QuerySet):
         return self.filter(status__in=Status.public(), published_at__gt=timezone.now())
 
 
+SLUG_MAX_BYTES = 250  # a file name holds 255 bytes: the slug names a folder and "<slug>.md"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def validate_slug_text(value):
-    # Imported slugs are file stems: any character but "/" and surrounding blanks.
+    """The one rule for an item's address, for the admin and every import. Imported slugs are
+    file stems: any character but "/", control characters and surrounding blanks; never "." or
+    ".." (they named the static copy's own folders); at most SLUG_MAX_BYTES bytes of UTF-8."""
     if "/" in value or value != value.strip() or not value:
-        raise ValidationError(_("A slug cannot be empty, contain “/”, or start or end with a space."))
+        raise ValidationError(_("A slug cannot be empty, contain “/”, or start or end with a space."), code="shape")
+    if value in (".", "..") or _CONTROL.search(value):
+        raise ValidationError(_("A slug cannot be “.” or “..” or hold control characters."), code="special")
+    size = len(value.encode())
+    if size > SLUG_MAX_BYTES:
+        raise ValidationError(
+            _("A slug is at most %(max)d bytes (about %(cjk)d Chinese characters); this one is %(size)d."),
+            params={"max": SLUG_MAX_BYTES, "cjk": SLUG_MAX_BYTES // 3, "size": size},
+            code="long",
+        )
 
 
 class Post(models.Model):
