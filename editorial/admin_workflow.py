@@ -85,6 +85,12 @@ class WorkflowAdminMixin:
             return False
         return obj is None or workflow.may_edit(request.user, obj)
 
+    def has_view_permission(self, request, obj=None):
+        """An author opened any post's history and revisions, other authors' drafts included."""
+        if not super().has_view_permission(request, obj):
+            return False
+        return obj is None or workflow.may_view(request.user, obj)
+
     def get_urls(self):
         view = self.admin_site.admin_view
         return [

@@ -11,13 +11,13 @@ from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import path, re_path, reverse
 from django.utils.http import urlencode
 from django.utils.translation import override
-from taggit.models import Tag
 
 from . import caching, kinds
 from .models import Entity, Post
 from .redirects import moved_to
 from .slugs import pinyin_slug
 from .sources import source_index
+from .views import tag_pages
 
 ENTITY_SECTIONS = {
     "people": Entity.Kind.PERSON,
@@ -58,13 +58,12 @@ def early_post(request, folder, stem):
 
 
 def tag(request, slug):
-    """/tags/<pinyin-slug>/: the same slug for our ASCII tags; pinyin of the name otherwise."""
-    found = Tag.objects.filter(slug=slug).first()
+    """/tags/<pinyin-slug>/: the same slug for our ASCII tags; pinyin of the name otherwise. Only
+    tags with a page are followed: a redirect named tags that only hidden posts use."""
+    with_pages = tag_pages().values()
+    found = next((t for t in with_pages if t.slug == slug), None)
     if found is None:
-        for candidate in Tag.objects.exclude(name__regex=r"^[ -~]*$").only("name", "slug"):
-            if pinyin_slug(candidate.name.lower()) == slug:
-                found = candidate
-                break
+        found = next((t for t in with_pages if not t.name.isascii() and pinyin_slug(t.name.lower()) == slug), None)
     if found is None:
         raise Http404("No such tag.")
     return _to("editorial:tag-detail", slug=found.slug)
@@ -78,7 +77,7 @@ def speaker(request, slug):
 
 def entity(request, section, slug):
     kind = ENTITY_SECTIONS[section]
-    found = Entity.objects.filter(kind=kind, slug=slug).first()
+    found = Entity.objects.public().filter(kind=kind, slug=slug).first()
     if found is None:
         return _to("editorial:post-list")  # the old entity pages linked to a search; nothing better yet
     with override("zh-hans"):

@@ -19,7 +19,7 @@ from django.utils.translation import get_language, get_language_from_request, ov
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
-from . import caching, glossary_curation, kinds, redirects, search, site_address
+from . import caching, glossary_curation, kinds, redirects, search, site_address, workflow
 from .exporters import item_file, posts_for_export
 from .glossary import normalize
 from .models import Entity, GlossaryEntry, GlossaryUse, Post, PreviewLink, TaggedPost
@@ -123,7 +123,7 @@ class EntityDetailView(ListView):
     paginate_by = 30
 
     def get_queryset(self):
-        self.entity = get_object_or_404(Entity, kind=self.kwargs["kind"], slug=self.kwargs["slug"])
+        self.entity = get_object_or_404(Entity.objects.public(), kind=self.kwargs["kind"], slug=self.kwargs["slug"])
         return Post.objects.listed().filter(entity_links__entity=self.entity).distinct().cards()
 
     def get_context_data(self, **kwargs):
@@ -148,6 +148,12 @@ class PostPreviewView(PermissionRequiredMixin, DetailView):
 
     def get_login_url(self):
         return reverse("admin:login")
+
+    def get_object(self, queryset=None):
+        post = super().get_object(queryset)
+        if not workflow.may_view(self.request.user, post):  # an author, another author's draft
+            raise Http404("No such post.")
+        return post
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(preview=True, **kwargs)

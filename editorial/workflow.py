@@ -76,6 +76,16 @@ def may_edit(user, post):
     return user.has_perm("editorial.review_post") or (post.author_id == user.pk and post.status == Status.DRAFT)
 
 
+def may_view(user, post):
+    """Whether ``user`` may see ``post`` as it stands in the CMS (its preview, form, history and
+    revisions): reviewers any post, authors their own and the posts readers already see."""
+    if not (user.has_perm("editorial.view_post") or user.has_perm("editorial.change_post")):
+        return False
+    if user.has_perm("editorial.review_post") or post.author_id == user.pk:
+        return True
+    return Post.objects.public().filter(pk=post.pk).exists()
+
+
 def available(user, post):
     """The transitions ``user`` may make on ``post`` now, in table order."""
     return [t for t in TRANSITIONS.values() if may(user, t, post)]

@@ -70,6 +70,25 @@ PAGES = {
     "post add": ("GET", lambda w: url("editorial_post_add"), [LOGIN, DENIED, OK, OK, OK]),
     "own draft": ("GET", lambda w: url("editorial_post_change", w["own"].pk), [LOGIN, DENIED, OK, OK, OK]),
     "own draft history": ("GET", lambda w: url("editorial_post_history", w["own"].pk), [LOGIN, DENIED, OK, OK, OK]),
+    # #18 point 11: an author opened other authors' drafts' history, form and revisions
+    "their draft": ("GET", lambda w: url("editorial_post_change", w["theirs"].pk), [LOGIN, DENIED, DENIED, OK, OK]),
+    "their draft history": (
+        "GET", lambda w: url("editorial_post_history", w["theirs"].pk), [LOGIN, DENIED, DENIED, OK, OK],
+    ),
+    "their draft compared": (
+        "GET", lambda w: url("editorial_post_compare", w["theirs"].pk), [LOGIN, DENIED, DENIED, 302, 302],  # no ?a=&b=: to history
+    ),
+    "a published post's history": (
+        "GET", lambda w: url("editorial_post_history", w["public"].pk), [LOGIN, DENIED, OK, OK, OK],
+    ),
+    "their draft's preview": (
+        "GET", lambda w: reverse("editorial:post-preview", kwargs={"kind": w["theirs"].kind, "slug": "theirs"}),
+        [LOGIN, DENIED, 404, OK, OK],
+    ),
+    "own draft's preview": (
+        "GET", lambda w: reverse("editorial:post-preview", kwargs={"kind": w["own"].kind, "slug": "own"}),
+        [LOGIN, DENIED, OK, OK, OK],
+    ),
     "delete own draft": ("GET", lambda w: url("editorial_post_delete", w["own"].pk), [LOGIN, DENIED, DENIED, OK, OK]),
     "delete a published post": (
         "GET", lambda w: url("editorial_post_delete", w["public"].pk), [LOGIN, DENIED, DENIED, OK, OK],

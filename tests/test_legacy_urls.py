@@ -87,7 +87,8 @@ def test_tags_speakers_directories_and_home_pages(client):
 
 
 def test_retired_pages_redirect_to_their_nearest_home(client):
-    EntityFactory(kind=Entity.Kind.PERSON, name="Elon Musk")
+    musk = EntityFactory(kind=Entity.Kind.PERSON, name="Elon Musk")
+    PostFactory(published=True, slug="mentions-musk").entity_links.create(entity=musk, position=0)
     redirects(client, "/people/elon-musk/", "/zh/people/elon-musk/")
     redirects(client, "/companies-orgs/nobody/", "/zh/")
     for path in ("/areas/tech-engineering/", "/categories/finance/", "/all-areas/", "/bookshelf/", "/tool/"):

@@ -104,3 +104,27 @@ def test_hidden_post_pages_are_not_found_in_either_language(client, posts, kind)
             assert client.get(hidden[kind].get_absolute_url()).status_code == 404
             term_only_in_hidden = GlossaryEntry.objects.get(term=f"隐藏术语{hidden[kind].slug}")
             assert client.get(term_only_in_hidden.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.parametrize("kind", list(HIDDEN))
+def test_names_used_only_by_a_hidden_post_have_no_page_and_no_redirect(client, kind):
+    """#18 point 11: entity pages and the old site's tag and entity addresses answered for names
+    only hidden posts use (a 200 naming the entity, a redirect naming the tag)."""
+    secret = EntityFactory(kind=Entity.Kind.PERSON, name="Secret Source")
+    hidden = PostFactory(slug=f"only-{kind}", **HIDDEN[kind])
+    hidden.entity_links.create(entity=secret, position=0)
+    for n in range(5):  # more than enough hidden posts for a tag page, had they been public
+        other = PostFactory(slug=f"tagged-{kind}-{n}", **HIDDEN[kind])
+        other.tags.add("机密项目")
+    assert client.get(secret.get_absolute_url()).status_code == 404
+    legacy_entity = client.get(f"/people/{secret.slug}/")
+    assert legacy_entity.status_code in (301, 302) and secret.slug not in legacy_entity["Location"]
+    from taggit.models import Tag
+
+    tag = Tag.objects.get(name="机密项目")
+    for address in (f"/tags/{tag.slug}/", "/tags/ji-mi-xiang-mu/"):
+        assert client.get(address).status_code == 404, address
+    # once a post readers see mentions them, both have their pages again
+    public = PostFactory(published=True, slug=f"now-public-{kind}")
+    public.entity_links.create(entity=secret, position=0)
+    assert client.get(secret.get_absolute_url()).status_code == 200

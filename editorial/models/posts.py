@@ -310,6 +310,12 @@ class TaggedPost(TaggedItemBase):
         return f"{self.content_object_id} – {self.tag_id}"
 
 
+class EntityQuerySet(models.QuerySet):
+    def public(self):
+        """Entities a public post mentions: the others' names appear nowhere readers can go."""
+        return self.filter(pk__in=PostEntity.objects.filter(post__in=Post.objects.public()).values("entity_id"))
+
+
 class Entity(models.Model):
     """A person, organisation, product, work or project that posts mention."""
 
@@ -323,6 +329,8 @@ class Entity(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind)
     name = models.CharField(_("name"), max_length=300)
     slug = models.CharField(_("slug"), max_length=320)
+
+    objects = EntityQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("entity")
