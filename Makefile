@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install setup check lint messages clean-db bench
+.PHONY: run test test-fast install setup check lint messages clean-db bench
 
 $(VENV)/.installed: requirements.txt .ci/find-python
 	@if [ -x $(PY) ] && ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
@@ -33,6 +33,10 @@ run: setup
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The unit tier: every test that needs no database and no browser (seconds).
+test-fast: install
+	$(PY) -m pytest -m unit -q $(PYTEST_ARGS)
 
 # Static checks CI runs before the suite.
 check: install

@@ -11,6 +11,20 @@ hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
 hypothesis_settings.register_profile("dev")
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
 
+# The unit tier (``make test-fast``): every test that needs no database and no browser, found
+# by what it asks for rather than by a list to keep up to date.
+_NEEDS_DATABASE = {"db", "transactional_db", "django_db_setup", "admin_client", "admin_user", "django_user_model",
+                   "live_server", "client_with_db", "worker"}  # fmt: skip
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if item.get_closest_marker("django_db") or item.get_closest_marker("browser") or fixtures & _NEEDS_DATABASE:
+            continue
+        item.add_marker(pytest.mark.unit)
+
+
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_content"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
