@@ -34,3 +34,10 @@ fi
 # Every change reaching readers and the static copy; the whole site uploaded as one zip.
 $PY bench/freshness.py
 $PY bench/upload.py
+# Hostile bodies against the renderer, and the whole site rendered unchanged by its limits.
+$PY bench/render_limits.py
+# Load and faults on the whole site (the glossary run's database): readers, an editor, an
+# import, a killed worker, Redis stopped and started.
+if [ -f "$GLOSSARY_DB" ]; then
+  $PY bench/faults.py --database-url "sqlite:///$GLOSSARY_DB"
+fi

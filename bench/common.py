@@ -103,10 +103,10 @@ def gunicorn(env, workers=2, port=None):
 
 
 @contextlib.contextmanager
-def job_worker(env):
+def job_worker(env, interval=0.1):
     """The background worker (manage.py db_worker), as production runs it beside gunicorn."""
     process = subprocess.Popen(
-        [PYTHON, "manage.py", "db_worker", "--queue-name", "*", "--interval", "0.1", "--no-reload"],
+        [PYTHON, "manage.py", "db_worker", "--queue-name", "*", "--interval", str(interval), "--no-reload"],
         cwd=ROOT, env=env, start_new_session=True, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:

@@ -1,12 +1,13 @@
 #!/usr/bin/env python
 """Load and faults on the whole real site: readers, an editor, an import, a killed worker, Redis gone.
 
-    .venv/bin/python bench/faults.py --database-url sqlite:////path/whole.sqlite3 --site /path/site
+    .venv/bin/python bench/faults.py --database-url sqlite:////path/whole.sqlite3 [--site /path/site]
                                      [--readers 64] [--seconds 60] [--workers 2] [--import-files 300]
 
 The database must hold the users' whole site already (``import_markdown`` of its four folders;
-bench/whole_site.py or the README's commands make one); ``--site`` is the unpacked site, from
-which ``--import-files`` files are copied, changed and imported again while the load runs. The
+``bench/glossary_eval.py --keep FILE`` or the README's commands make one). ``--import-files``
+of its notes (from ``--site``, an unpacked copy, or else from ../shared/site's archive) are
+changed and imported again while the load runs. The
 app runs as in production (gunicorn sync workers, debug off), with the job worker beside it and
 a Redis of its own (port 6390) as the cache. Over ``--seconds``:
 
@@ -23,24 +24,27 @@ failed none, and every post is still there. Prints the figures and the load aver
 """
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
 import signal
 import subprocess
 import sys
+import tarfile
 import tempfile
 import threading
 import time
 import urllib.parse
 import urllib.request
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import common  # noqa: E402
 from load import Editor  # noqa: E402
 
+ARCHIVE = common.ROOT.parent / "shared" / "site" / "real-site.tar.xz"
 REDIS_PORT = 6390
 LUA = """
 local paths = {%s}
@@ -71,14 +75,25 @@ def redis(port):
 
 
 def changed_copies(site, count, skip, folder):
-    """``count`` real note files, each with a line added to its body, in ``folder``/notes."""
-    notes = sorted((Path(site) / "notes").glob("*.md"))
-    chosen = [p for p in notes[:: max(1, len(notes) // (count + 1))] if p.stem != skip][:count]
+    """``count`` real note files, each with a line added to its body, in ``folder``/notes: from
+    ``site`` (an unpacked copy), else the first notes of ../shared/site's archive."""
     target = folder / "notes"
     target.mkdir(parents=True)
-    for path in chosen:
-        (target / path.name).write_bytes(path.read_bytes() + f"\n\n（负载测试 {time.time_ns()}）\n".encode())
-    return len(chosen)
+    if site:
+        notes = sorted((Path(site) / "notes").glob("*.md"))
+        chosen = [(p.name, p.read_bytes()) for p in notes[:: max(1, len(notes) // (count + 1))] if p.stem != skip]
+    else:
+        chosen = []
+        with tarfile.open(ARCHIVE) as archive:
+            for member in archive:
+                name = PurePosixPath(member.name)
+                if member.isfile() and name.parent.name == "notes" and name.suffix == ".md" and name.stem != skip:
+                    chosen.append((name.name, archive.extractfile(member).read()))
+                    if len(chosen) == count:
+                        break
+    for name, data in chosen[:count]:
+        (target / name).write_bytes(data + f"\n\n（负载测试 {time.time_ns()}）\n".encode())
+    return len(chosen[:count])
 
 
 def wrk_statuses(url, seconds, connections, script):
@@ -89,21 +104,25 @@ def wrk_statuses(url, seconds, connections, script):
         if line.startswith("status "):
             _, code, n = line.split()
             statuses[int(code)] = int(n)
-    socket_errors = common._after(out, "Socket errors:") or "none"
+    socket_errors = next((line.split(":", 1)[1] for line in out.splitlines() if "Socket errors:" in line), "none")
     return statuses, float(common._after(out, "Requests/sec:")), socket_errors.strip()
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url", required=True)
-    parser.add_argument("--site", required=True)
+    parser.add_argument("--site", help="an unpacked copy of the site (default: read ../shared/site's archive)")
     parser.add_argument("--readers", type=int, default=64)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--import-files", type=int, default=300)
+    parser.add_argument("--import-files", type=int, default=1500)  # about as long as the load, on SQLite
+    parser.add_argument("--without", default="", help="faults to leave out: kill, redis, import (comma-separated)")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("needs Debian's wrk (apt-get install wrk)")
+    if not args.site and not ARCHIVE.exists():
+        print(f"skipped: {ARCHIVE} is not present")
+        return
 
     env = common.environment(args.database_url, CACHE_URL=f"redis://127.0.0.1:{REDIS_PORT}/0")
     common.manage(env, "collectstatic", "--noinput", "-v0")
@@ -116,7 +135,8 @@ def main():
         "ts = [t.slug for t in list(tag_pages().values())[:10]]; "
         "es = [e.get_absolute_url() for e in Entity.objects.public().order_by('?')[:10]]; "
         "gs = [g.get_absolute_url() for g in GlossaryEntry.objects.in_index().order_by('?')[:10]]; "
-        "one = Post.objects.listed().filter(kind='post').order_by('?').values_list('pk', 'slug')[0]; "
+        "one = Post.objects.listed().filter(kind='post', slug__regex=r'^[A-Za-z0-9_-]+$')"
+        ".order_by('?').values_list('pk', 'slug')[0]; "
         "import json; print(json.dumps([ps, ts, es, gs, one, Post.objects.count()]))"
     )
     posts, tags, entities, entries, (pk, slug), count_before = json.loads(common.shell(env, code))
@@ -138,16 +158,22 @@ def main():
         with common.gunicorn(env, workers=args.workers) as (base, process):
             for path in paths:  # every page answers before the load starts
                 common.fetch(base + path)
-            worker = common.job_worker(env)
+            worker = common.job_worker(env, interval=1)
             job_process = worker.__enter__()
             stop = threading.Event()
             editor = Editor(base, env, slug, stop)
             editor.pk = pk
             editor.start()
+            import_log = (work / "import.log").open("w")
             importing = subprocess.Popen(
-                [common.PYTHON, "manage.py", "import_markdown", str(work / "site" / "notes")],
-                cwd=common.ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            )  # fmt: skip
+                [common.PYTHON, "manage.py", "import_markdown", str(work / "site" / "notes")]
+                if "import" not in args.without
+                else ["true"],
+                cwd=common.ROOT,
+                env=env,
+                stdout=import_log,
+                stderr=subprocess.STDOUT,
+            )  # to a file: a pipe read only at the end filled up and stalled the import holding its batch
             result = {}
 
             def read():
@@ -161,25 +187,32 @@ def main():
             def at(fraction):
                 time.sleep(max(0, started + args.seconds * fraction - time.monotonic()))
 
+            without = set(args.without.split(","))
             at(0.25)
-            victim = common.children(process.pid)[0]
-            os.kill(victim, signal.SIGKILL)
-            os.killpg(job_process.pid, signal.SIGKILL)
-            job_process.wait()
-            events.append(f"{time.monotonic() - started:.0f}s: killed gunicorn worker {victim} and the job worker")
-            worker = common.job_worker(env)  # the supervisor starts it again
-            job_process = worker.__enter__()
+            victim = common.children(process.pid)[0] if "kill" not in without else None
+            if victim:
+                os.kill(victim, signal.SIGKILL)
+                os.killpg(job_process.pid, signal.SIGKILL)
+                job_process.wait()
+                with contextlib.suppress(ProcessLookupError):  # its cleanup finds it gone
+                    worker.__exit__(None, None, None)
+                events.append(f"{time.monotonic() - started:.0f}s: killed gunicorn worker {victim} and the job worker")
+                worker = common.job_worker(env, interval=1)  # the supervisor starts it again
+                job_process = worker.__enter__()
             at(0.40)
-            cache.send_signal(signal.SIGKILL)
-            cache.wait()
-            events.append(f"{time.monotonic() - started:.0f}s: Redis stopped")
-            at(0.70)
-            cache = redis(REDIS_PORT)
-            events.append(f"{time.monotonic() - started:.0f}s: Redis started again (empty)")
+            if "redis" not in without:
+                cache.send_signal(signal.SIGKILL)
+                cache.wait()
+                events.append(f"{time.monotonic() - started:.0f}s: Redis stopped")
+                at(0.70)
+                cache = redis(REDIS_PORT)
+                events.append(f"{time.monotonic() - started:.0f}s: Redis started again (empty)")
             reader.join()
             stop.set()
             editor.join(timeout=120)
-            out, err = importing.communicate(timeout=1800)
+            importing.wait(timeout=1800)
+            import_log.close()
+            out = err = (work / "import.log").read_text()
             events.append(f"{time.monotonic() - started:.0f}s: the import finished (exit {importing.returncode})")
             time.sleep(6)  # the invalidation job's retry, had one been queued
             final = urllib.request.urlopen(f"{base}/zh/posts/{slug}/", timeout=60).read().decode()  # noqa: S310
@@ -215,8 +248,8 @@ def main():
         and count_after == count_before
         and (last_title is None or last_title in final)
     )
-    if err.strip():
-        print("import stderr:", err.strip()[-500:])
+    if importing.returncode:
+        print("import output:", err.strip()[-500:])
     shutil.rmtree(work, ignore_errors=True)
     print("\nPASS" if ok else "\nFAIL")
     sys.exit(0 if ok else 1)

@@ -87,6 +87,7 @@ class Editor(threading.Thread):
         return self.opener.open(request, timeout=60)
 
     def run(self):
+        self.began = time.perf_counter()
         login = "/admin/login/"
         self.opener.open(self.base + login, timeout=60).read()
         self.post(login, {"username": "load-editor", "password": "load-editor-pw", "csrfmiddlewaretoken": self.csrf(),
@@ -111,7 +112,8 @@ class Editor(threading.Thread):
                 public = urllib.request.urlopen(f"{self.base}/zh/posts/{self.slug}/", timeout=60).read().decode()  # noqa: S310
                 self.shown += title in public
             except Exception as error:  # noqa: BLE001 - a load test reports every failure
-                self.failed.append(repr(error))
+                now = time.perf_counter()
+                self.failed.append(f"at {now - self.began:.0f}s, after {now - started:.0f}s: {error!r}")
             self.stop.wait(2)
 
 

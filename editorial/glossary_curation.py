@@ -32,7 +32,7 @@ from django.db import transaction
 from django.db.models import Count, F
 from django.utils import timezone
 
-from . import glossary
+from . import glossary, write_turns
 from .models import GlossaryAlias, GlossaryEntry, GlossaryUse, GlossaryVariant, Post
 
 CHUNK = 500
@@ -69,6 +69,7 @@ def refresh(entry_ids=None, *, gone=(), progress=None):
         chunk = entry_ids[start : start + CHUNK]
         with transaction.atomic():
             changed |= _refresh_chunk(chunk, gone)
+        write_turns.let_others_write()
         if progress:
             progress.step(done=start + len(chunk))
     return changed

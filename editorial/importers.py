@@ -32,7 +32,7 @@ from django.utils import timezone
 from django.utils.translation import override
 from taggit.models import Tag
 
-from . import content, frontmatter, glossary_sync, kinds, preparing
+from . import content, frontmatter, glossary_sync, kinds, preparing, write_turns
 from .fields import (  # noqa: F401 (re-exported for callers and tests)
     ENTITY_KEYS,
     LIST_KEYS,
@@ -199,6 +199,7 @@ class Batches:
             or time.monotonic() - self.started >= settings.EDITORIAL_IMPORT_BATCH_SECONDS
         ):
             self._stack.close()
+            write_turns.let_others_write()
             self._stack = contextlib.ExitStack()
             self._begin()
 

@@ -177,3 +177,22 @@ def test_an_import_commits_at_least_every_few_seconds(tmp_path, settings, monkey
     result = importers.import_files([tmp_path])
     assert result.count("created") == 6
     assert len(begun) == 1 + 3  # the first batch, then a new one after every second file
+
+
+def test_a_long_writer_leaves_a_gap_for_waiting_writers_on_sqlite(monkeypatch):
+    """SQLite does not queue writers: an import committing a batch and beginning the next at once
+    starved an editor's save until its 20 s timeout (bench/faults.py). Outside a transaction, a
+    long writer pauses longer than one 100 ms poll, once every EVERY_SECONDS."""
+    from editorial import write_turns
+
+    slept, clock = [], iter([100.0, 100.2, 101.0, 103.0, 103.2])  # now, after the pause; now; now, after
+    monkeypatch.setattr(write_turns.time, "sleep", slept.append)
+    monkeypatch.setattr(write_turns.time, "monotonic", lambda: next(clock))
+    monkeypatch.setattr(write_turns, "_last", [0.0])
+    for _ in range(3):
+        write_turns.let_others_write()
+    if connection.vendor == "sqlite":
+        assert slept == [write_turns.GAP_SECONDS, write_turns.GAP_SECONDS]  # not at 101 s: too soon
+        assert write_turns.GAP_SECONDS > 0.1
+    else:
+        assert slept == []  # PostgreSQL locks rows: nothing to wait for
