@@ -29,10 +29,12 @@ def assert_preview_headers(response):
 
 
 def test_authors_and_editors_preview_a_draft_with_the_reader_template(client):
-    post = PostFactory(title_zh_hans="草稿标题", body_zh_hans="### 小节\n\n正文")
-    for group in ("Authors", "Editors"):
-        user = UserFactory(username=group, is_staff=True)
-        user.groups.add(Group.objects.get(name=group))
+    author = UserFactory(username="Authors", is_staff=True)
+    author.groups.add(Group.objects.get(name="Authors"))
+    post = PostFactory(title_zh_hans="草稿标题", body_zh_hans="### 小节\n\n正文", author=author)  # the author's own
+    editor = UserFactory(username="Editors", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editors"))
+    for user in (author, editor):
         client.force_login(user)
         response = client.get(preview_url(post))
         assert_preview_headers(response)
