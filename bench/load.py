@@ -10,6 +10,11 @@ both languages, tags, sources, entities, glossary, search, feeds). Meanwhile an 
 logs into the admin and saves a post every two seconds through its change form; after
 each save the post's public page must show the new title (the page cache follows).
 Passes when wrk saw no errors and every save succeeded and showed.
+
+    .venv/bin/python bench/load.py --faults --database-url URL [--site DIR] …
+
+runs the faults run instead (bench/faults.py: the whole real site, an import beside the
+editor, a gunicorn worker and the job worker killed, Redis stopped and started).
 """
 
 import argparse
@@ -118,6 +123,11 @@ class Editor(threading.Thread):
 
 
 def main():
+    if "--faults" in sys.argv:  # the whole site under load and faults: bench/faults.py
+        import faults
+
+        sys.argv.remove("--faults")
+        return faults.main()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--posts", type=int, default=10000)
     parser.add_argument("--database", default="sqlite")

@@ -182,7 +182,9 @@ class WorkflowAdminMixin:
         if not self.has_view_or_change_permission(request, post):
             raise PermissionDenied
         versions = revisions.versions_of(post)
-        chosen = [versions.filter(pk=request.GET.get(key)).first() for key in ("a", "b")]
+        wanted = [request.GET.get(key, "") for key in ("a", "b")]
+        # a hand-typed ?a=abc was a 500: only revision numbers are looked up
+        chosen = [versions.filter(pk=pk).first() if pk.isdigit() else None for pk in wanted]
         if None in chosen:
             messages.error(request, _("Choose two revisions to compare."))
             return redirect("admin:editorial_post_history", pk)

@@ -161,6 +161,8 @@ def test_hand_typed_admin_addresses_are_answered_not_500(admin_client):
     assert (response.status_code, response["Location"]) == (302, "/admin/editorial/post/?q=p")  # the filter dropped
     assert admin_client.get("/admin/editorial/post/?date__year=2025&date__month=13").status_code == 302
     assert admin_client.get("/admin/editorial/post/?date__year=2025").status_code == 200
+    compare = admin_client.get(f"/admin/editorial/post/{post.pk}/compare/?a=abc&b=1")
+    assert (compare.status_code, compare["Location"]) == (302, f"/admin/editorial/post/{post.pk}/history/")
 
 
 def test_junk_query_strings_and_session_cookies_neither_fill_nor_bypass_the_cache(client):
