@@ -167,9 +167,25 @@ def import_files(
             cursor.execute("PRAGMA cache_size = -2000")  # back to SQLite's default
             if not dry_run:
                 # Many rows may have arrived: SQLite re-reads its planner statistics where they
-                # are stale (PostgreSQL's autovacuum does this by itself).
+                # are stale.
                 cursor.execute("PRAGMA optimize")
+    elif not dry_run and result.count("created") + result.count("updated") >= preparing.PARALLEL_FROM:
+        analyze_imported_tables()
     return result
+
+
+def analyze_imported_tables():
+    """PostgreSQL's planner statistics, fresh for the tables an import filled. Autovacuum gets
+    there in its own time; until it did, the tag-page query took over 60 s on the freshly
+    imported whole site (0.2 s after ANALYZE), and pages waited on it."""
+    from taggit.models import Tag
+
+    from .models import GlossaryEntry, GlossaryUse, SearchDocument
+
+    models = (Post, TaggedPost, Tag, Entity, PostEntity, GlossaryEntry, GlossaryUse, SearchDocument)
+    tables = [model._meta.db_table for model in models]
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))
 
 
 class Batches:
