@@ -136,13 +136,14 @@ def _fts5_phrase(term):
 
 def _sqlite(query, within, params):
     match = " AND ".join(_fts5_phrase(term) for term in query.terms)
-    # Matched and ranked by FTS5 first; only then kept to ``among`` (an IN on the FTS table
-    # itself would make FTS5 look each candidate up one by one).
+    # Matched and ranked by FTS5 first (MATERIALIZED: never flattened into the outer query);
+    # only then kept to ``among`` (an IN on the FTS table itself would make FTS5 look each
+    # candidate up one by one). Every match counts: a cap of 5,000 made "AI" report 4,996.
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT rowid, score FROM (SELECT rowid, bm25(editorial_search_fts) AS score "  # noqa: S608 - see below
-            "FROM editorial_search_fts WHERE editorial_search_fts MATCH %s ORDER BY score LIMIT 5000) "
-            f"WHERE 1 = 1{within} ORDER BY score",  # within: compiled by Django, every value a parameter
+            "WITH matched AS MATERIALIZED (SELECT rowid, bm25(editorial_search_fts) AS score "  # noqa: S608
+            "FROM editorial_search_fts WHERE editorial_search_fts MATCH %s) "
+            f"SELECT rowid, score FROM matched WHERE 1 = 1{within} ORDER BY score",  # within: compiled by Django
             [match, *params],
         )
         return [(post_id, -score) for post_id, score in cursor.fetchall()]
@@ -164,7 +165,7 @@ def _postgresql(query, within, params):
             "SELECT d.post_id, ts_rank_cd(d.head, to_tsquery('simple', %s)) AS score "  # noqa: S608 - as in _sqlite
             "FROM editorial_searchdocument d JOIN editorial_post p ON p.id = d.post_id "
             f"WHERE d.vector @@ to_tsquery('simple', %s){within} "
-            "ORDER BY score DESC, p.published_at DESC, d.post_id LIMIT 5000",
+            "ORDER BY score DESC, p.published_at DESC, d.post_id",  # every match: no cap on the count
             [tsquery, tsquery, *params],
         )
         return cursor.fetchall()

@@ -145,3 +145,21 @@ def test_a_hostile_query_is_answered_as_its_distinct_words(client, library):
     response, _ = found(client, q=" ".join(["算力"] + [f"词{n}" for n in range(20)]))
     html = response.content.decode()
     assert "a search takes up to ten words" in html or "最多十个词" in html
+
+
+def test_every_match_is_counted_past_five_thousand(client):
+    """#17: the search kept at most 5,000 candidates, so "AI" reported 4,996 results of 5,365."""
+    from django.utils import timezone
+
+    from editorial.models import Post, SearchDocument, Status
+
+    now = timezone.now()
+    posts = Post.objects.bulk_create(
+        Post(title_zh_hans=f"第{n}篇", slug=f"many-{n}", status=Status.PUBLISHED, published_at=now) for n in range(5050)
+    )
+    SearchDocument.objects.bulk_create(
+        SearchDocument(post=post, tokens=f"capped many {n}") for n, post in enumerate(posts)
+    )
+    response, _ = found(client, q="capped")
+    assert response.context["page_obj"].paginator.count == 5050
+    assert len(response.context["results"]) == 10
