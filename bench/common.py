@@ -245,10 +245,13 @@ def in_process_arguments(doc, **extra):
     parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--posts", type=int, default=10000)
     parser.add_argument("--database", default="sqlite")
+    parser.add_argument("--database-url", help="a database made otherwise (the whole real site imported), not seeded")
     for name, default in extra.items():
         parser.add_argument(f"--{name}", type=type(default), default=default)
     args = parser.parse_args()
-    setup_django(ensure_seeded(args.database, args.posts), CACHE_URL="locmem://")
+    if args.database_url:
+        args.database = "postgresql" if args.database_url.startswith("postgres") else "sqlite"
+    setup_django(args.database_url or ensure_seeded(args.database, args.posts), CACHE_URL="locmem://")
     from editorial.middleware import PublicPageCacheMiddleware
 
     PublicPageCacheMiddleware.key = staticmethod(lambda request: None)

@@ -2,11 +2,13 @@
 """Search latency at N posts: p50/p95/p99 of the whole search page, by kind of query.
 
     .venv/bin/python bench/search.py [--posts 10000] [--database sqlite|postgresql] [--repeat 5]
+                                     [--database-url URL]   (an imported site instead of a seeded one)
 
 Each query is one request through the whole stack (ranking, up to 10 results, highlighted
 passages, the template), in-process, page cache bypassed. Target: p95 under 50 ms.
 """
 
+import os
 import re
 import sys
 import time
@@ -42,7 +44,11 @@ def main():
 
     client = Client(HTTP_HOST="127.0.0.1")
     client.get("/zh/search/?q=warm")
-    print(f"\n### Search: {args.database}, {args.posts} posts, {args.repeat} rounds of 8 queries per kind\n")
+    from editorial.models import Post
+
+    posts = Post.objects.count() if args.database_url else args.posts
+    print(f"\n### Search: {args.database}, {posts} posts, {args.repeat} rounds of 8 queries per kind, "
+          f"load average {os.getloadavg()[0]:.2f}\n")  # fmt: skip
     print("| query kind | examples | p50 ms | p95 ms | p99 ms | results (median) |")
     print("|---|---|---:|---:|---:|---:|")
     for kind, queries in QUERIES.items():
