@@ -155,7 +155,7 @@ def linked_html(body_html, found):
             entry = found.entries[entry_id]
             own = found.definitions.get(term, "")
             editors = entry.definition_zh_hans if entry.definition_source == "editor" else ""
-            targets[term] = (entry.get_absolute_url(), editors or own or entry.english)
+            targets[term] = (entry.get_absolute_url(), glossary.without_marks(editors or own or entry.english))
     return link_terms(body_html or "", targets)
 
 

@@ -254,3 +254,24 @@ def test_import_feeds_the_glossary(tmp_path):
     post = Post.objects.get(slug="a")
     assert GlossaryUse.objects.filter(post=post, entry__term="令牌").exists()
     assert 'class="glossary-term"' in post.body_html_zh_hans
+
+
+def test_readers_never_see_the_emphasis_marks_a_definition_kept(client, index_from_one):
+    """#16: the glossary showed raw **asterisks** (823 of the whole site's entries keep some)."""
+    post = post_with("**OpenAI**（一家**人工智能**研究和部署公司）成立于 2015 年。")
+    found = entry("OpenAI")
+    assert found.definition_zh_hans == "一家**人工智能**研究和部署公司"  # stored as the post wrote it
+    for url in (found.get_absolute_url(), reverse("editorial:glossary-list")):
+        html = client.get(url).content.decode()
+        assert "一家人工智能研究和部署公司" in html and "**人工智能**" not in html, url
+    page = client.get(post.get_absolute_url()).content.decode()
+    assert "一家人工智能研究和部署公司" in page and "一家**人工智能**" not in page  # the popover
+
+
+def test_without_marks_keeps_the_words():
+    from editorial.glossary import without_marks
+
+    assert without_marks("即单细胞 **RNA 测序** (RNA-seq)") == "即单细胞 RNA 测序 (RNA-seq)"
+    assert without_marks("一个 ** 落单的标记") == "一个  落单的标记"
+    assert without_marks("__强调__ 与 plain") == "强调 与 plain"
+    assert without_marks("") == "" and without_marks(None) is None

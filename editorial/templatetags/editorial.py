@@ -2,7 +2,15 @@ from django import template
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse, translate_url
 
+from editorial.glossary import without_marks as _without_marks
+
 register = template.Library()
+
+
+@register.filter
+def without_marks(text):
+    """A glossary text without the Markdown emphasis marks it kept from its post."""
+    return _without_marks(text)
 
 
 @register.simple_tag(takes_context=True)
