@@ -43,6 +43,9 @@ def test_build_writes_every_public_page_as_the_live_site_serves_it(tmp_path, cli
         assert written.read_bytes() == live, path  # byte for byte
     assert (tmp_path / "zh/posts/public-post/index.html").exists()
     assert (tmp_path / "static/css/site.css").exists() and (tmp_path / "static/js/reader.js").exists()
+    # every page names its icon, so no browser asks for a /favicon.ico that is not there (#16)
+    assert 'rel="icon" href="/static/img/favicon.svg"' in (tmp_path / "zh/index.html").read_text()
+    assert (tmp_path / "static/img/favicon.svg").read_text().startswith("<svg")
     assert not (tmp_path / "static/admin").exists()
     assert "公开的文章" not in (tmp_path / "404.html").read_text() and (tmp_path / "index.html").exists()
     everything = "".join(p.read_text(errors="replace") for p in tmp_path.rglob("*") if p.is_file())
