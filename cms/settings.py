@@ -6,6 +6,7 @@ DJANGO_ALLOWED_HOSTS, or the process refuses to start.
 """
 
 import os
+import sys
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -129,8 +130,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # No statement runs unbounded: one that passes this many seconds is cancelled (and its
-    # request or job fails cleanly) rather than holding locks and a worker. 0 turns it off.
+    # request or job fails cleanly) rather than holding locks and a worker. 0 turns it off, as
+    # it is for `migrate` and `restore`, whose index builds and loads may rightly take longer.
     _statement_seconds = int(os.environ.get("EDITORIAL_STATEMENT_TIMEOUT", 60))
+    if sys.argv[1:2] in (["migrate"], ["restore"]):
+        _statement_seconds = 0
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c statement_timeout={_statement_seconds * 1000}"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
