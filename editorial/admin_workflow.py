@@ -157,6 +157,7 @@ class WorkflowAdminMixin:
             .annotate(
                 submitted_at=Subquery(submissions.values("at")[:1]),
                 submitted_by=Subquery(submissions.values("by__username")[:1]),
+                submitted_how=Subquery(submissions.values("transition")[:1]),
             )
             .order_by("submitted_at", "pk")
         )

@@ -1,6 +1,7 @@
 """The workflow as editors use it in the admin: buttons, bulk actions, queue, history, stale saves."""
 
 import datetime
+import io
 import re
 
 import pytest
@@ -202,3 +203,15 @@ def test_a_stale_form_is_refused_and_says_what_changed(client, editor):
     assert "我的新摘要" in html  # the editor's text is still in the form
     post.refresh_from_db()
     assert (post.title_zh_hans, post.summary_zh_hans) == ("别人改的标题", "一段摘要。")
+
+
+def test_an_item_imported_for_review_says_when_and_by_what(client, editor, tmp_path):
+    """#15: the review queue showed "—" for who submitted imported items and when."""
+    from django.core.management import call_command
+
+    (tmp_path / "held.md").write_text("---\ntitle: 待审的导入\n---\n正文\n", encoding="utf-8")
+    call_command("import_markdown", str(tmp_path), "--hold", "review", stdout=io.StringIO())
+    html = client.get(reverse("admin:editorial_post_review_queue")).content.decode()
+    row = re.search(r"<tr><td><a [^>]*>待审的导入</a></td>(.*?)</tr>", html).group(1)
+    assert re.search(r"<td>\d{4}-\d\d-\d\d \d\d:\d\d</td>", row)  # when it was imported
+    assert "an import (no account)" in row or "导入（无账号）" in row
