@@ -166,7 +166,7 @@ class PostAdmin(WorkflowAdminMixin, VersionAdmin, TabbedTranslationAdmin):
             for code in rendering.LANGUAGE_SUFFIXES:
                 text = request.POST.get(f"body_{code}")
                 if text:
-                    rendering.prerender(text.replace("\r\n", "\n").strip(), code)
+                    rendering.prerender(PostAdminForm.as_cleaned(text), code)
         try:
             yield
         finally:

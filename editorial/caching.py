@@ -56,14 +56,21 @@ def _retry_later():
 _in_process = {}  # name → (key, value, monotonic expiry): this process's copy of each index
 
 
-def per_generation(name, build, timeout=300):
+def per_generation(name, build, timeout=300, *, in_process=True):
     """``build()``, cached until content changes (and at most ``timeout`` seconds, since a
     scheduled post goes public without a content change).
 
-    Shared through the cache, and kept in this process too: unpickling an index of a few
-    thousand tags on every page cost more than rendering the page.
+    Shared through the cache, and kept in this process too (``in_process``): unpickling an
+    index of a few thousand tags on every page cost more than rendering the page. Large values
+    asked for rarely (a sitemap page of 10,000 URLs) stay in the shared cache only.
     """
     key = f"editorial:{name}:{generation()}"
+    if not in_process:
+        value = cache.get(key)
+        if value is None:
+            value = build()
+            cache.set(key, value, timeout)
+        return value
     held = _in_process.get(name)
     if held is not None and held[0] == key and held[2] > time.monotonic():
         return held[1]

@@ -47,6 +47,11 @@ class PostAdminForm(forms.ModelForm):
                 raise ValidationError(self._stale_message(current, loaded), code="stale")
         return cleaned
 
+    @staticmethod
+    def as_cleaned(text):
+        """A posted text as this form cleans it: stripped (by its CharField), LF line ends."""
+        return text.strip().replace("\r\n", "\n")
+
     def _keep_unchanged_text(self, cleaned):
         """A browser sends a textarea back with CRLF line ends and the form strips its ends: text
         that differs from the stored one only so is the stored text (no invented changes)."""
@@ -55,7 +60,7 @@ class PostAdminForm(forms.ModelForm):
         for name, value in cleaned.items():
             if not isinstance(value, str):
                 continue
-            value = value.replace("\r\n", "\n")
+            value = self.as_cleaned(value)
             stored = getattr(self.instance, name, None)
             if isinstance(stored, str) and stored.strip() == value.strip():
                 value = stored

@@ -46,6 +46,8 @@ from .fields import (  # noqa: F401 (re-exported for callers and tests)
 from .models import Entity, Post, PostEntity, Status, TaggedPost, validate_slug_text
 from .slugs import free_slug, pinyin_slug
 
+ACTIONS = ("created", "updated", "unchanged", "conflict", "failed", "skipped")  # what an import did with a file
+
 
 @dataclass
 class FileReport:
@@ -84,9 +86,8 @@ class ImportResult:
         return [f for f in self.files if f.visibility]
 
     def summary(self):
-        parts = [f"{self.count(a)} {a}" for a in ("created", "updated", "unchanged", "conflict", "failed")]
-        if self.count("skipped"):
-            parts.append(f"{self.count('skipped')} skipped")
+        # every action, but "skipped" (zip members that are not posts) only when there were some
+        parts = [f"{self.count(a)} {a}" for a in ACTIONS if a != "skipped" or self.count(a)]
         repaired = sum(1 for f in self.files if f.repairs)
         gone = f"; {len(self.missing)} items whose file is gone" if self.missing else ""
         return f"{len(self.files)} files: " + ", ".join(parts) + f"; {repaired} with repaired blocks" + gone

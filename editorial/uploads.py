@@ -148,7 +148,7 @@ def report_details(result):
     ]  # fmt: skip
     return {
         "summary": result.summary(),
-        "counts": {a: result.count(a) for a in ("created", "updated", "unchanged", "conflict", "failed", "skipped")},
+        "counts": {a: result.count(a) for a in importers.ACTIONS},
         "files": [
             {
                 "path": f.path,

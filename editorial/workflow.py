@@ -81,9 +81,7 @@ def may_view(user, post):
     revisions): reviewers any post, authors their own and the posts readers already see."""
     if not (user.has_perm("editorial.view_post") or user.has_perm("editorial.change_post")):
         return False
-    if user.has_perm("editorial.review_post") or post.author_id == user.pk:
-        return True
-    return Post.objects.public().filter(pk=post.pk).exists()
+    return user.has_perm("editorial.review_post") or post.author_id == user.pk or post.is_public
 
 
 def available(user, post):
