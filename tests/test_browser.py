@@ -288,3 +288,35 @@ def test_a_static_copy_reads_like_the_live_site(browser, tmp_path):
         context.close()
     finally:
         server.shutdown()
+
+
+HEADER_CHECK = """() => {
+  const header = document.querySelector('.site-header');
+  // a new row starts where an item begins below the bottom of the row before it
+  const boxes = [...header.children].filter(e => e.getClientRects().length)
+    .map(e => e.getBoundingClientRect()).sort((a, b) => a.top - b.top);
+  let rows = 0, bottom = -Infinity;
+  for (const box of boxes) { if (box.top >= bottom - 1) { rows += 1; } bottom = Math.max(bottom, box.bottom); }
+  const broken = [...header.querySelectorAll('a, span[aria-current], button')]
+    .filter(e => e.getClientRects().length > 1 || e.getBoundingClientRect().height > 2 * parseFloat(getComputedStyle(e).fontSize) * 1.3)
+    .map(e => e.textContent.trim());
+  return {overflow: document.documentElement.scrollWidth - window.innerWidth, rows: rows, broken: broken};
+}"""
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("width", [320, 390, 430])
+def test_phone_header_fits_on_two_rows_without_breaking_words_or_scrolling(browser, live_server, width):
+    PostFactory(published=True, slug="phone", title_zh_hans="手机上的文章", title_en="A post on a phone")
+    context = browser.new_context(viewport={"width": width, "height": 844})
+    page = context.new_page()
+    for path in ("/zh/", "/en/", "/zh/posts/phone/", "/en/posts/phone/", "/en/glossary/"):
+        page.goto(f"{live_server.url}{path}")
+        page.locator(".theme-switcher").wait_for()
+        seen = page.evaluate(HEADER_CHECK)
+        assert seen["overflow"] <= 0, (path, seen)  # no sideways scroll
+        assert seen["rows"] <= 2, (path, seen)
+        assert seen["broken"] == [], (path, seen)  # "标/签" one character per line
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"header-en-{width}.png")
+    context.close()
