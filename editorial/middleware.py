@@ -67,8 +67,8 @@ class PublicPageCacheMiddleware:
         query = _canonical_query(request)
         if query is None:
             return None
-        mode = request.COOKIES.get("reading_mode", "")
-        raw = f"{caching.generation()}|{host}|{request.path}|{query}|{mode[:20]}"
+        modes = "|".join(request.COOKIES.get(name, "")[:20] for name in ("reading_mode", "reading_mode_en"))
+        raw = f"{caching.generation()}|{host}|{request.path}|{query}|{modes}"
         return "editorial:page:" + hashlib.sha256(raw.encode()).hexdigest()
 
     @staticmethod

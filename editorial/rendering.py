@@ -27,6 +27,22 @@ ORIGINAL_LABELS = {
     "en": {"en": "Original English", "und": "Original (language not marked)", "zh": "Original Chinese"},
 }
 
+# In a stored body's HTML, where a passage keeps its English original.
+ENGLISH_ORIGINAL_MARK = 'data-original="en"'
+
+
+def relabel(html, language):
+    """Stored HTML with its originals' labels in ``language`` (a page that falls back to the
+    other language's body shows that body's labels otherwise)."""
+    labels = ORIGINAL_LABELS.get(language)
+    for other, other_labels in ORIGINAL_LABELS.items():
+        if labels is None or other == language:
+            continue
+        for key, label in other_labels.items():
+            html = html.replace(f"<summary>{escape(label)}</summary>", f"<summary>{escape(labels[key])}</summary>")
+    return html
+
+
 _HEADINGS = {f"h{n}" for n in range(1, 7)}
 _TAGS = _HEADINGS | {
     "p", "br", "hr", "strong", "em", "b", "i", "u", "s", "del", "ins", "mark", "sub", "sup", "small",

@@ -19,7 +19,7 @@ from django.utils.translation import get_language, get_language_from_request, ov
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
-from . import caching, glossary_curation, kinds, redirects, search, site_address, workflow
+from . import caching, glossary_curation, kinds, redirects, rendering, search, site_address, workflow
 from .exporters import item_file, posts_for_export
 from .glossary import normalize
 from .models import Entity, GlossaryEntry, GlossaryUse, Post, PreviewLink, TaggedPost
@@ -54,13 +54,24 @@ class KindListView(PostListView):
 
 
 READING_MODES = ("zh", "original", "both")
-READING_MODE_COOKIE = "reading_mode"
 
 
-def reading_mode(request):
-    """The reader's choice (?mode=…, remembered in a cookie), Chinese-first by default."""
-    mode = request.GET.get("mode") or request.COOKIES.get(READING_MODE_COOKIE)
-    return mode if mode in READING_MODES else "zh"
+def reading_mode_cookie(language=None):
+    """Each edition remembers its own choice: the Chinese reader's "Chinese" is not the English
+    reader's."""
+    return "reading_mode_en" if (language or get_language()) == "en" else "reading_mode"
+
+
+def reading_mode(request, default="zh"):
+    """The reader's choice (?mode=…, remembered in a cookie per edition), else ``default``."""
+    mode = request.GET.get("mode") or request.COOKIES.get(reading_mode_cookie())
+    return mode if mode in READING_MODES else default
+
+
+def default_reading_mode(post):
+    """Chinese on the Chinese site; on the English one, the English originals where the item
+    keeps them and has no English body of its own."""
+    return "original" if get_language() == "en" and post.english_edition == "originals" else "zh"
 
 
 def html_for_mode(body_html, mode):
@@ -87,7 +98,9 @@ class PostDetailView(DetailView):
         response = super().render_to_response(context, **kwargs)
         response["Last-Modified"] = http_date(self.object.updated_at.timestamp())
         if self.request.GET.get("mode") in READING_MODES:
-            response.set_cookie(READING_MODE_COOKIE, self.request.GET["mode"], max_age=365 * 24 * 3600, samesite="Lax")
+            response.set_cookie(
+                reading_mode_cookie(), self.request.GET["mode"], max_age=365 * 24 * 3600, samesite="Lax"
+            )
         return response
 
     def get_context_data(self, **kwargs):
@@ -97,7 +110,10 @@ class PostDetailView(DetailView):
         slugs = {source.name.casefold(): slug for slug, source in source_index().items()}
         sources = [(name, slugs.get(name.casefold())) for name in names_in(post.speaker, post.guest)]
         mentions = post.entity_links.select_related("entity").order_by("position")
-        mode = reading_mode(self.request)
+        mode = reading_mode(self.request, default_reading_mode(post))
+        body_html = post.body_html
+        if get_language() == "en" and post.english_edition != "translated":
+            body_html = rendering.relabel(body_html, "en")
         series = None
         if post.series and (slug := series_slug(post.series)):
             others = [other for other in series_index()[slug][1] if other.pk != post.pk]
@@ -111,7 +127,7 @@ class PostDetailView(DetailView):
             mentions=mentions,
             mode=mode,
             modes=READING_MODES,
-            body_html=html_for_mode(post.body_html, mode),
+            body_html=html_for_mode(body_html, mode),
             **kwargs,
         )
 

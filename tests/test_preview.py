@@ -38,7 +38,7 @@ def test_authors_and_editors_preview_a_draft_with_the_reader_template(client):
         client.force_login(user)
         response = client.get(preview_url(post))
         assert_preview_headers(response)
-        assert "<h1>草稿标题</h1>" in response.content.decode()
+        assert '<h1 lang="zh-Hans">草稿标题</h1>' in response.content.decode()
         assert '<h3 id="小节">小节</h3>' in response.content.decode()
         assert response.templates[0].name == "editorial/post_detail.html"
 

@@ -108,7 +108,7 @@ def test_outline_reading_time_and_markdown_source(client):
     assert post.toc == [{"level": 3, "id": "第一章", "name": "第一章"}, {"level": 3, "id": "第二章", "name": "第二章"}]
     assert post.reading_minutes == 3
     html = client.get(post.get_absolute_url()).content.decode()
-    assert "<details open>" in html and 'href="#第一章"' in html
+    assert '<ol id="outline-list" lang="zh-Hans"><li class="level-3"><a href="#第一章">' in html
     assert "about 3 minutes" in html or "约 3 分钟" in html
     source = client.get(reverse("editorial:post-source", kwargs={"kind": "post", "slug": "long"}), {"download": "1"})
     assert source["Content-Type"] == "text/markdown; charset=utf-8"

@@ -44,7 +44,7 @@ def test_post_page_in_both_languages(client):
     assert zh.status_code == 200
     assert '<h3 id="开场">开场</h3>' in zh.content.decode()
     en = client.get("/en/posts/-abc/").content.decode()
-    assert "<h1>English title</h1>" in en
+    assert '<h1 lang="en">English title</h1>' in en
     assert 'hreflang="zh-Hans" href="http://testserver/zh/posts/-abc/"' in en  # absolute (#16)
     with translation.override("en"):
         assert post.get_absolute_url() == "/en/posts/-abc/"
@@ -53,8 +53,8 @@ def test_post_page_in_both_languages(client):
 def test_untranslated_post_shows_chinese_with_a_note_on_the_english_site(client):
     PostFactory(published=True, slug="only-zh", title_zh_hans="只有中文", title_en=None)
     html = client.get("/en/posts/only-zh/").content.decode()
-    assert "<h1>只有中文</h1>" in html
-    assert "has not been translated into English yet" in html
+    assert '<h1 lang="zh-Hans">只有中文</h1>' in html
+    assert "This item has no English text yet: it is shown in Chinese." in html
 
 
 @pytest.mark.parametrize("trait", ["draft", "in_review", "scheduled", "archived"])

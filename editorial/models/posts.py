@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
@@ -37,6 +38,7 @@ CARD_FIELDS = [
     "date",
     "published_at",
     "speaker",
+    "english_originals",
 ]
 
 
@@ -118,6 +120,8 @@ class Post(models.Model):
     # Derived from the Chinese body when it is rendered: chapters for the outline, reading time.
     toc = models.JSONField(_("chapters"), default=list, blank=True, editable=False)
     reading_minutes = models.PositiveIntegerField(_("reading time (minutes)"), default=0, editable=False)
+    # Whether the Chinese body keeps English originals: its English edition reads them as the main text.
+    english_originals = models.BooleanField(_("keeps the English originals"), default=False, editable=False)
 
     kind = models.CharField(
         _("kind"),
@@ -265,7 +269,8 @@ class Post(models.Model):
         setattr(self, f"body_html_{code}", rendered.html)
         if code == rendering.LANGUAGE_SUFFIXES[0]:
             self.toc, self.reading_minutes = rendered.toc, rendered.minutes
-            return [f"body_html_{code}", "toc", "reading_minutes"]
+            self.english_originals = rendering.ENGLISH_ORIGINAL_MARK in rendered.html
+            return [f"body_html_{code}", "toc", "reading_minutes", "english_originals"]
         return [f"body_html_{code}"]
 
     def render_bodies(self, *, force=False):
@@ -295,6 +300,21 @@ class Post(models.Model):
     @property
     def has_english(self):
         return bool(self.title_en)
+
+    @property
+    def english_edition(self):
+        """What the English page of this item reads: "translated" (editors wrote an English body),
+        "originals" (the English originals kept in the Chinese body) or "none" (Chinese only)."""
+        if getattr(self, "body_en", None):
+            return "translated"
+        return "originals" if self.english_originals else "none"
+
+    def language_of(self, field):
+        """The language (a BCP 47 tag for ``lang``) of ``field`` as the current page shows it:
+        modeltranslation falls back to the other language's text where one is empty."""
+        if get_language() == "en":
+            return "en" if getattr(self, f"{field}_en", "") else "zh-Hans"
+        return "zh-Hans" if getattr(self, f"{field}_zh_hans", "") or not getattr(self, f"{field}_en", "") else "en"
 
 
 class TaggedPost(TaggedItemBase):

@@ -13,6 +13,12 @@ def without_marks(text):
     return _without_marks(text)
 
 
+@register.filter
+def lang_of(post, field):
+    """The ``lang`` of a post's ``field`` as this page shows it (Post.language_of)."""
+    return post.language_of(field)
+
+
 @register.simple_tag(takes_context=True)
 def language_links(context):
     """[(code, short prefix, name, url of this page in that language, is_current)]."""
