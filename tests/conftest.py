@@ -85,3 +85,54 @@ def worker():
         ).run()  # fmt: skip
 
     return run
+
+
+# Browser tests (tests/test_browser*.py): Debian's Chromium through Playwright, never a download.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+class WatchedBrowser:
+    """The browser, with every context it opens listening for Content Security Policy refusals."""
+
+    def __init__(self, browser):
+        self.browser = browser
+        self.refusals = []
+
+    def new_context(self, **options):
+        context = self.browser.new_context(**options)
+        context.on("console", lambda m: self.refusals.append(m.text) if "Content Security Policy" in m.text else None)
+        return context
+
+    def new_page(self, **options):
+        page = self.new_context(**options).new_page()
+        return page
+
+
+@pytest.fixture
+def browser(chromium):
+    """Each test fails if the policy refused a script, style or frame on any page it opened."""
+    watched = WatchedBrowser(chromium)
+    yield watched
+    assert watched.refusals == []

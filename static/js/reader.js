@@ -34,13 +34,28 @@
     tip.style.left = Math.max(8, Math.min(window.scrollX + r.left, window.scrollX + document.documentElement.clientWidth - tip.offsetWidth - 8)) + "px";
     link.setAttribute("aria-describedby", "glossary-tip");
   }
+  var TERM = "a.glossary-term, dfn.glossary-term a";
+  // Touch and pen: the first tap on a term shows its definition (the entry is a link inside the
+  // popover); a mouse click still follows the term's link, as hovering has shown the text.
+  var pointer = "mouse";
+  document.addEventListener("pointerdown", function (e) { pointer = e.pointerType || "mouse"; }, true);
+  document.addEventListener("click", function (e) {
+    var link = e.target.closest && e.target.closest(TERM);
+    if (link && pointer !== "mouse") {
+      e.preventDefault();
+      show(link);
+      return;
+    }
+    if (tip && !(e.target.closest && e.target.closest(".glossary-tip"))) hide();
+  });
   document.addEventListener("mouseover", function (e) {
-    var link = e.target.closest && e.target.closest("a.glossary-term, dfn.glossary-term a");
+    if (pointer !== "mouse") return;
+    var link = e.target.closest && e.target.closest(TERM);
     if (link) show(link);
     else if (tip && !(e.target.closest && e.target.closest(".glossary-tip"))) hide();
   });
   document.addEventListener("focusin", function (e) {
-    var link = e.target.closest && e.target.closest("dfn.glossary-term a");
+    var link = e.target.closest && e.target.closest(TERM);
     if (link) show(link);
     else if (!(e.target.closest && e.target.closest(".glossary-tip"))) hide();
   });
@@ -141,7 +156,7 @@
 })();
 
 // Reading modes where no server applies them: on a static copy of the site (build_static)
-// every post file is written in Chinese mode, so ?mode= and the remembered choice are
+// every post file is written in its edition's default mode, so ?mode= and the remembered choice are
 // applied here. On the live site the page already matches and nothing changes.
 (function () {
   "use strict";
@@ -149,10 +164,11 @@
   if (!body) return;
   var MODES = ["zh", "original", "both"];
   var asked = new URLSearchParams(window.location.search).get("mode");
-  var remembered = (document.cookie.match(/(?:^|;\s*)reading_mode=([^;]+)/) || [])[1];
+  var cookie = document.documentElement.lang === "en" ? "reading_mode_en" : "reading_mode";
+  var remembered = (document.cookie.match(new RegExp("(?:^|;\\s*)" + cookie + "=([^;]+)")) || [])[1];
   var mode = MODES.indexOf(asked) !== -1 ? asked : remembered;
   if (MODES.indexOf(mode) === -1) return;
-  if (asked === mode) document.cookie = "reading_mode=" + mode + "; path=/; max-age=31536000; samesite=lax";
+  if (asked === mode) document.cookie = cookie + "=" + mode + "; path=/; max-age=31536000; samesite=lax";
   if (body.classList.contains("mode-" + mode)) return;
   MODES.forEach(function (m) { body.classList.remove("mode-" + m); });
   body.classList.add("mode-" + mode);
@@ -161,4 +177,151 @@
     if (a.getAttribute("href") === "?mode=" + mode) a.setAttribute("aria-current", "true");
     else a.removeAttribute("aria-current");
   });
+})();
+
+// The chapter bar (phones and tablets) and sidebar (from 993 px): the current chapter is marked
+// as the reader scrolls; on a phone one row shows it with its position and a progress line, and
+// opens the list as a panel that closes on Escape, on a tap outside and after a jump.
+(function () {
+  "use strict";
+  var nav = document.querySelector("[data-outline]");
+  var body = document.querySelector(".post-body");
+  if (!nav || !body) return;
+  var list = nav.querySelector("ol");
+  var links = Array.prototype.slice.call(list.querySelectorAll('a[href^="#"]'));
+  var heads = links.map(function (a) { return document.getElementById(decodeURIComponent(a.hash.slice(1))); });
+  var bar = document.createElement("button");
+  bar.type = "button";
+  bar.className = "outline-bar";
+  bar.setAttribute("aria-expanded", "false");
+  bar.setAttribute("aria-controls", list.id);
+  bar.title = nav.getAttribute("data-open-label");
+  var current = document.createElement("span");
+  current.className = "outline-current";
+  var count = document.createElement("span");
+  count.className = "outline-count";
+  var progress = document.createElement("span");
+  progress.className = "outline-progress";
+  progress.setAttribute("aria-hidden", "true");
+  bar.append(current, count, progress);
+  nav.prepend(bar);
+  var title = nav.querySelector(".outline-title").textContent;
+
+  function setOpen(open) {
+    nav.classList.toggle("open", open);
+    bar.setAttribute("aria-expanded", open ? "true" : "false");
+  }
+  bar.addEventListener("click", function () { setOpen(!nav.classList.contains("open")); });
+  list.addEventListener("click", function (e) { if (e.target.closest("a")) setOpen(false); });
+  document.addEventListener("keydown", function (e) {
+    if (e.key === "Escape" && nav.classList.contains("open")) { setOpen(false); bar.focus(); }
+  });
+  document.addEventListener("click", function (e) {
+    if (nav.classList.contains("open") && !nav.contains(e.target)) setOpen(false);
+  });
+
+  var shown = -2;
+  function update() {
+    var line = nav.getBoundingClientRect().height + 24;
+    var at = -1;
+    heads.forEach(function (h, i) { if (h && h.getBoundingClientRect().top <= line) at = i; });
+    var box = body.getBoundingClientRect();
+    var span = Math.max(1, box.height - window.innerHeight);
+    progress.style.width = Math.max(0, Math.min(100, (-box.top / span) * 100)) + "%";
+    if (at === shown) return;
+    shown = at;
+    links.forEach(function (a, i) {
+      if (i === at) a.setAttribute("aria-current", "location");
+      else a.removeAttribute("aria-current");
+    });
+    current.textContent = at >= 0 ? links[at].textContent : title;
+    current.lang = at >= 0 ? list.lang : "";
+    count.textContent = (at >= 0 ? at + 1 + " / " : "") + links.length;
+    if (at >= 0 && nav.scrollHeight > nav.clientHeight) {  // keep the marked chapter in the sidebar's view
+      var link = links[at], top = link.offsetTop - nav.clientHeight / 2;
+      nav.scrollTop = Math.max(0, top);
+    }
+  }
+  var pending = false;
+  window.addEventListener("scroll", function () {
+    if (pending) return;
+    pending = true;
+    window.requestAnimationFrame(function () { pending = false; update(); });
+  }, { passive: true });
+  window.addEventListener("resize", update);
+  update();
+})();
+
+// "Expand all originals" in the reader's tools (Chinese mode, where originals start folded).
+(function () {
+  "use strict";
+  var slot = document.querySelector("[data-expand-originals]");
+  var body = document.querySelector(".post-body");
+  if (!slot || !body) return;
+  var all = body.querySelectorAll("details.original");
+  if (!all.length) return;
+  var button = document.createElement("button");
+  button.type = "button";
+  function allOpen() { return Array.prototype.every.call(all, function (d) { return d.open; }); }
+  function refresh() {
+    var open = allOpen();
+    button.textContent = slot.getAttribute(open ? "data-fold" : "data-expand");
+    button.setAttribute("aria-pressed", open ? "true" : "false");
+  }
+  button.addEventListener("click", function () {
+    var open = !allOpen();
+    all.forEach(function (d) { d.open = open; });
+    refresh();
+  });
+  body.addEventListener("toggle", refresh, true);
+  refresh();
+  slot.appendChild(button);
+})();
+
+// Each passage has a permanent anchor (from its own text, so it survives edits elsewhere in the
+// item) and a button that copies a link to it; the link carries a text fragment where browsers
+// support them, and this script finds the passage where they do not.
+(function () {
+  "use strict";
+  var body = document.querySelector(".post-body[data-passage-labels]");
+  if (!body) return;
+  var labels = JSON.parse(body.getAttribute("data-passage-labels"));
+  function hash(text) {  // FNV-1a, 32 bits, in base 36
+    var h = 0x811c9dc5;
+    for (var i = 0; i < text.length; i++) { h ^= text.charCodeAt(i); h = Math.imul(h, 0x01000193) >>> 0; }
+    return h.toString(36);
+  }
+  var status = document.createElement("span");
+  status.className = "visually-hidden";
+  status.setAttribute("role", "status");
+  body.after(status);
+  var used = {};
+  // Headings keep their own ids, linked from the chapters.
+  body.querySelectorAll(":scope > p, :scope > blockquote, :scope > ul, :scope > ol").forEach(function (el) {
+    var text = el.textContent.replace(/\s+/g, " ").trim();
+    if (!text || el.id) return;
+    var id = "p-" + hash(text.slice(0, 300));
+    used[id] = (used[id] || 0) + 1;
+    el.id = used[id] > 1 ? id + "-" + used[id] : id;
+    el.classList.add("passage-anchor");
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "passage-link";
+    button.textContent = "¶";
+    button.setAttribute("aria-label", labels.copy);
+    button.title = labels.copy;
+    button.addEventListener("click", function () {
+      var start = encodeURIComponent(text.slice(0, 16)).replace(/-/g, "%2D");  // "-" is the directive's own
+      var url = location.origin + location.pathname + "#" + el.id + ":~:text=" + start;
+      history.replaceState(null, "", "#" + el.id);
+      var done = function () { status.textContent = labels.copied; button.classList.add("copied"); };
+      if (navigator.clipboard) navigator.clipboard.writeText(url).then(done, function () { status.textContent = url; });
+      else status.textContent = url;
+    });
+    el.append(" ", button);
+  });
+  // A link whose text fragment this browser ignored (or an anchor made by this script): go to it.
+  var wanted = decodeURIComponent(location.hash.slice(1)).split(":~:")[0];
+  var target = wanted && document.getElementById(wanted);
+  if (target && body.contains(target)) target.scrollIntoView();
 })();

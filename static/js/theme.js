@@ -12,4 +12,5 @@
   }
   if (THEMES.indexOf(stored) !== -1) document.documentElement.setAttribute("data-theme", stored);
   window.__themes = { KEY: KEY, THEMES: THEMES };
+  document.documentElement.classList.add("js");  // styles that need the scripts (the chapter bar) apply
 })();
