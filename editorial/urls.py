@@ -1,4 +1,5 @@
 from django.urls import path, register_converter
+from django.views.generic import TemplateView
 
 from . import feeds, kinds, views
 from .models import Entity
@@ -40,6 +41,7 @@ urlpatterns = [
     path("<item_kind:kind>/<str:slug>/", views.PostDetailView.as_view(), name="post-detail"),
     path("<item_kind:kind>/<str:slug>/source.md", views.post_source, name="post-source"),
     path("search/", views.search_view, name="search"),
+    path("reading/", TemplateView.as_view(template_name="editorial/reading.html"), name="reading"),
     path("tags/", views.TagListView.as_view(), name="tag-list"),
     path("tags/<str:slug>/", views.TagDetailView.as_view(), name="tag-detail"),
     path("tags/<str:slug>/page/<int:page>/", views.TagDetailView.as_view(), name="tag-detail"),
