@@ -95,8 +95,9 @@
   function refresh() {
     var now = current();
     button.textContent = labels[now];
-    button.setAttribute("aria-label", labels.next.replace("%s", labels[next(now)]));
-    button.title = button.getAttribute("aria-label");
+    // The spoken name starts with the visible one (WCAG 2.5.3), then says what a press does.
+    button.setAttribute("aria-label", labels[now] + ", " + labels.next.replace("%s", labels[next(now)]));
+    button.title = labels.next.replace("%s", labels[next(now)]);
   }
   button.addEventListener("click", function () {
     var theme = next(current());
