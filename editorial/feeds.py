@@ -7,6 +7,7 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from . import site_address
@@ -68,7 +69,10 @@ class PostFeed(Feed):
 
     def item_description(self, item):
         # Atom's <summary type="html"> is read as HTML: the summary is plain text, so escape it.
-        return escape(item.summary)
+        summary = escape(item.summary)
+        if get_language() == "en" and not item.title_en:  # the English feed says what is English
+            return f"[{'English original' if item.english_originals else 'In Chinese only'}] {summary}"
+        return summary
 
     def item_pubdate(self, item):
         return item.published_at

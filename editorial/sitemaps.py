@@ -13,6 +13,7 @@ from urllib.parse import quote
 from xml.sax.saxutils import escape, quoteattr
 
 from django.conf import settings
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -62,16 +63,22 @@ class _Section:
         return found
 
 
+def in_english():
+    """Items whose English page has English to read: an English title or body, or the English
+    originals kept in the Chinese body. The others' English page shows the Chinese."""
+    return Q(title_en__gt="") | Q(body_en__gt="") | Q(english_originals=True)
+
+
 class PostSitemap(_Section):
-    """Listed items of every kind, in Chinese and, where it exists, English."""
+    """Listed items of every kind, in Chinese and, where there is English to read, English."""
 
     url_name = "editorial:post-detail"
 
     def rows(self):
-        posts = Post.objects.listed().order_by("pk").values_list("kind", "slug", "title_en", "updated_at")
+        posts = Post.objects.listed().order_by("pk").annotate(english=in_english())
         return [
-            ((kind, slug), ["zh-hans", "en"] if title_en else ["zh-hans"], updated)
-            for kind, slug, title_en, updated in posts
+            ((kind, slug), ["zh-hans", "en"] if english else ["zh-hans"], updated)
+            for kind, slug, english, updated in posts.values_list("kind", "slug", "english", "updated_at")
         ]
 
     def kwargs(self, item):
@@ -79,7 +86,7 @@ class PostSitemap(_Section):
 
     def url_count(self):
         listed = Post.objects.listed()
-        return listed.count() + listed.exclude(title_en__isnull=True).exclude(title_en="").count()
+        return listed.count() + listed.filter(in_english()).count()
 
 
 class GlossarySitemap(_Section):

@@ -78,3 +78,20 @@ def test_an_item_written_in_english_is_english_throughout(client):
     assert '<h1 lang="en">English title</h1>' in html and 'data-edition="translated"' in html
     assert 'class="post-body mode-zh" lang="en"' in html and "An English body." in html
     assert "edition-note" not in html
+
+
+def test_the_english_feed_and_sitemap_say_what_is_english(client):
+    PostFactory(published=True, slug="zh-only", title_zh_hans="只有中文", title_en=None, summary_zh_hans="摘要甲")
+    talk(summary_zh_hans="摘要乙")
+    PostFactory(published=True, slug="titled", title_zh_hans="有英文", title_en="Has English", summary_en="In English.")
+    feed = client.get("/en/feed/").content.decode()
+    assert "[In Chinese only] 摘要甲" in feed and "[English original] 摘要乙" in feed
+    assert "In English.</summary>" in feed and "] In English." not in feed
+    assert "[In Chinese only]" not in client.get("/zh/feed/").content.decode()
+    section = client.get("/sitemap.xml").content.decode()
+    pages = "".join(
+        client.get(loc).content.decode() for loc in re.findall(r"<loc>[^<]*?(/sitemap-posts[^<]*)</loc>", section)
+    )
+    english = set(re.findall(r"<loc>[^<]*/en/posts/([^/]+)/</loc>", pages))
+    assert english == {"talk", "titled"}  # the Chinese-only item's English page is not offered as English
+    assert "/zh/posts/zh-only/" in pages
