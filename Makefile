@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-fast install setup check lint messages clean-db bench
+.PHONY: run test test-fast install setup check lint messages clean-db bench screenshots
 
 $(VENV)/.installed: requirements.txt .ci/find-python
 	@if [ -x $(PY) ] && ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
@@ -37,6 +37,11 @@ test: install
 # The unit tier: every test that needs no database and no browser (seconds).
 test-fast: install
 	$(PY) -m pytest -m unit -q $(PYTEST_ARGS)
+
+# Pictures of each kind of reading page at 390 and 1440 px, both languages, for docs/reading.md
+# (taken by the reading matrix's browser test).
+screenshots: install
+	READING_SCREENSHOTS=docs/screenshots $(PY) -m pytest -q tests/test_reading_matrix.py -k paper-light
 
 # Static checks CI runs before the suite.
 check: install
