@@ -37,6 +37,13 @@ def long_talk(slug="long-talk"):
                 + "\n\n</details>\n"
             )  # fmt: skip
     parts[1] = "我们说**令牌**（Token: 文本的最小单位）是模型读写的单位。\n\n" + parts[1]
+    parts.append(  # shapes real bodies have that could push a phone's page sideways
+        "**附录**\n\n- 列表一项\n- 列表二项\n\n"
+        "项目地址：<https://github.com/example-organisation/a-very-long-repository-name-for-testing/tree/main/docs>\n\n"
+        "| 方法 | 主要风险向量 | 适用场景 | 流动性 | 门槛 |\n| --- | --- | --- | --- | --- |\n"
+        "| Senolytics | 平台运营与托管风险；SPV结构有效性 | 早期临床试验 | 市场流动性风险 | 高门槛 |\n\n"
+        '```bash\n#!/bin/bash\ngit add -A && git commit -m "auto: $(date +%Y-%m-%dT%H:%M:%S) a long line of code" && git push\n```\n'
+    )
     post = PostFactory(
         published=True, slug=slug, title_zh_hans="一场长访谈", title_en=None, body_zh_hans="\n".join(parts)
     )

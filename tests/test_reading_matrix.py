@@ -77,6 +77,9 @@ def test_every_page_at_every_width(browser, live_server, theme, language):
             assert page.evaluate("() => document.documentElement.dataset.theme") == theme, where
             assert page.locator("html").get_attribute("lang") == ("zh-Hans" if language == "zh" else "en"), where
             assert overflow(page) <= 0, f"{where} scrolls sideways"
+            if name == "post":  # the wide table and the code block scroll in their own box
+                assert page.locator(".table-scroll[tabindex='0'] table").count() == 1, where
+                assert page.locator("pre[tabindex='0']").count() == 1, where
             assert serious_violations(page) == [], where
             if SCREENSHOTS and theme == "paper-light" and width in (390, 1440):
                 Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)

@@ -287,6 +287,17 @@
   var body = document.querySelector(".post-body[data-passage-labels]");
   if (!body) return;
   var labels = JSON.parse(body.getAttribute("data-passage-labels"));
+  // Wide tables and code blocks scroll in their own box, reachable from the keyboard.
+  body.querySelectorAll("table").forEach(function (table) {
+    var box = document.createElement("div");
+    box.className = "table-scroll";
+    box.tabIndex = 0;
+    box.setAttribute("role", "region");
+    box.setAttribute("aria-label", labels.table);
+    table.replaceWith(box);
+    box.append(table);
+  });
+  body.querySelectorAll("pre").forEach(function (pre) { pre.tabIndex = 0; });
   function hash(text) {  // FNV-1a, 32 bits, in base 36
     var h = 0x811c9dc5;
     for (var i = 0; i < text.length; i++) { h ^= text.charCodeAt(i); h = Math.imul(h, 0x01000193) >>> 0; }
@@ -319,7 +330,9 @@
       if (navigator.clipboard) navigator.clipboard.writeText(url).then(done, function () { status.textContent = url; });
       else status.textContent = url;
     });
-    el.append(" ", button);
+    // A list holds only items: its button goes at the end of its last one.
+    var host = el.tagName === "UL" || el.tagName === "OL" ? el.lastElementChild || el : el;
+    host.append(" ", button);
   });
   // A link whose text fragment this browser ignored (or an anchor made by this script): go to it.
   var wanted = decodeURIComponent(location.hash.slice(1)).split(":~:")[0];
