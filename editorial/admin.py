@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -14,7 +15,7 @@ from modeltranslation.admin import TabbedTranslationAdmin
 from reversion.admin import VersionAdmin
 from taggit.models import Tag
 
-from . import admin_glossary, admin_jobs, content, rendering  # noqa: F401 (admin_glossary, admin_jobs register themselves)
+from . import admin_glossary, admin_jobs, content, rendering, search  # noqa: F401 (admin_glossary, admin_jobs register themselves)
 from .admin_workflow import MineFilter, WorkflowAdminMixin
 from .forms import ImportUploadForm, PostAdminForm
 from .models import Entity, Post, PostEntity, Status
@@ -102,6 +103,18 @@ class PostAdmin(WorkflowAdminMixin, VersionAdmin, TabbedTranslationAdmin):
     @admin.display(boolean=True, description=_("public"))
     def is_public(self, obj):
         return obj.is_public
+
+    def get_search_results(self, request, queryset, search_term):
+        """Titles, summaries, slugs and people by substring, and bodies through the search index
+        the reading site uses (Chinese phrases, English words; every status): 美联储 found 18
+        posts here against 32 in public search when bodies were skipped, and a substring search
+        over the bodies would read every one of them."""
+        found, duplicates = super().get_search_results(request, queryset, search_term)
+        query = search.Query.parse(search_term)
+        if query.terms:
+            sql, params = search.matching(query)
+            found = found | queryset.filter(pk__in=RawSQL(sql, params))  # noqa: S611 - fixed SQL, the terms as parameters
+        return found, duplicates
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

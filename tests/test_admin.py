@@ -33,6 +33,25 @@ def test_search_covers_both_languages(editor):
     assert "向量数据库" in editor.get(url, {"q": "向量"}).content.decode()
 
 
+def test_search_reads_bodies_of_every_status_through_the_index(editor):
+    from editorial import content
+
+    in_body = PostFactory(title_zh_hans="利率", body_zh_hans="本周**美联储**维持利率不变。", status=Status.DRAFT)
+    in_english = PostFactory(title_zh_hans="访谈", body_zh_hans="中文。", body_en="The Federal Reserve held rates.")
+    apart = PostFactory(title_zh_hans="储蓄", body_zh_hans="美国联邦的储备制度。")  # the characters, not the word
+    for post in (in_body, in_english, apart):
+        content.saved(post)
+    url = reverse("admin:editorial_post_changelist")
+
+    def titles(q):
+        return {p.title_zh_hans for p in editor.get(url, {"q": q}).context["cl"].result_list}
+
+    assert titles("美联储") == {"利率"}  # a draft, found by its body: a phrase, not three characters anywhere
+    assert titles("federal reserve") == {"访谈"}
+    assert titles("储蓄") == {"储蓄"}  # titles as before
+    assert titles("美联储 不变") == {"利率"}
+
+
 @pytest.mark.parametrize("param", ["status__exact=published", "english=no", "english=yes", "unlisted__exact=1"])
 def test_filters_work(editor, param):
     PostFactory(published=True, title_en="x")
