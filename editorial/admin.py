@@ -1,6 +1,7 @@
 import contextlib
 import logging
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -315,6 +316,33 @@ class EntityAdmin(admin.ModelAdmin):
         return obj.post_count
 
 
+class TagUsageFilter(admin.SimpleListFilter):
+    """The single-use audit: most of the real site's tags name one post and get no page."""
+
+    title = _("used by")
+    parameter_name = "used"
+
+    def lookups(self, request, model_admin):
+        pages = settings.EDITORIAL_TAG_PAGE_MIN_POSTS
+        return [
+            ("0", _("no post")),
+            ("1", _("one post")),
+            ("few", _("2 to %(n)s posts (no page)") % {"n": pages - 1}),
+            ("page", _("%(n)s posts or more (a page)") % {"n": pages}),
+        ]
+
+    def queryset(self, request, queryset):
+        pages = settings.EDITORIAL_TAG_PAGE_MIN_POSTS
+        match self.value():
+            case "0" | "1":
+                return queryset.filter(post_count=int(self.value()))
+            case "few":
+                return queryset.filter(post_count__gte=2, post_count__lt=pages)
+            case "page":
+                return queryset.filter(post_count__gte=pages)
+        return queryset
+
+
 admin.site.unregister(Tag)
 
 
@@ -326,10 +354,23 @@ class TagAdmin(admin.ModelAdmin):
     TaggedItem, which our posts do not use (TaggedPost), so they showed nothing and merged nothing.
     """
 
-    list_display = ["name", "slug"]
+    list_display = ["name", "slug", "post_count", "has_page"]
+    list_filter = [TagUsageFilter]
     ordering = ["name", "slug"]
     search_fields = ["name"]
     readonly_fields = ["slug"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(post_count=Count("editorial_taggedpost_items"))
+
+    @admin.display(description=_("posts"), ordering="post_count")
+    def post_count(self, tag):
+        return tag.post_count
+
+    @admin.display(boolean=True, description=_("has a page"))
+    def has_page(self, tag):
+        """The reading site gives a tag its page from this many posts (as the old site did)."""
+        return tag.post_count >= settings.EDITORIAL_TAG_PAGE_MIN_POSTS
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
