@@ -16,7 +16,7 @@ from modeltranslation.admin import TabbedTranslationAdmin
 from reversion.admin import VersionAdmin
 from taggit.models import Tag
 
-from . import admin_glossary, admin_jobs, content, rendering, search  # noqa: F401 (admin_glossary, admin_jobs register themselves)
+from . import admin_glossary, admin_jobs, content, jobs, rendering, search  # noqa: F401 (admin_glossary, admin_jobs register themselves)
 from .admin_workflow import MineFilter, WorkflowAdminMixin
 from .forms import ImportUploadForm, PostAdminForm
 from .models import Entity, Post, PostEntity, Status
@@ -371,6 +371,18 @@ class TagAdmin(admin.ModelAdmin):
     def has_page(self, tag):
         """The reading site gives a tag its page from this many posts (as the old site did)."""
         return tag.post_count >= settings.EDITORIAL_TAG_PAGE_MIN_POSTS
+
+    actions = ["merge_tags"]
+
+    @admin.action(description=_("Merge the selected tags into the most used one"))
+    def merge_tags(self, request, queryset):
+        ids = list(queryset.values_list("pk", flat=True))
+        if len(ids) < 2:
+            self.message_user(request, _("Select two or more tags to merge."), messages.WARNING)
+            return None
+        title = _("Merge %(n)d tags into the most used one") % {"n": len(ids)}
+        job = jobs.start("tag_merge", title, params={"tags": ids}, by=request.user)
+        return redirect("admin:editorial_job_change", job.pk)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -290,6 +290,46 @@ def tags_changed(tag_ids):
     changed(set(posts))
 
 
+def merge_tags(tag_ids, *, by=None, progress=None):
+    """The ``tag_merge`` job: the selected tags become one, the most used (the first created
+    among equals). Every post carrying another gets the survivor in its place, each in its own
+    transaction and revision ("Tags merged: …", by the editor), so a job stopped halfway leaves
+    each post wholly old or new and a retry finishes the rest. The merged tags' addresses
+    redirect to the survivor's page (``TagRedirect``)."""
+    from django.db.models import Count
+    from taggit.models import Tag
+
+    from .models import TaggedPost, TagRedirect
+
+    tags = list(Tag.objects.filter(pk__in=tag_ids).annotate(n=Count("editorial_taggedpost_items")).order_by("-n", "pk"))
+    if len(tags) < 2:
+        return _("Nothing to merge: fewer than two tags."), {}
+    target, others = tags[0], tags[1:]
+    names = ", ".join(tag.name for tag in others)
+    post_ids = sorted(set(TaggedPost.objects.filter(tag__in=others).values_list("content_object_id", flat=True)))
+    if progress:
+        progress.total(len(post_ids))
+    for done, pk in enumerate(post_ids, 1):
+        with transaction.atomic(), reversion.create_revision():
+            post = Post.objects.get(pk=pk)
+            before = Before.of(pk)
+            post.tags.remove(*others)
+            post.tags.add(target)
+            reversion.set_user(by)
+            reversion.set_comment(_("Tags merged: %(tags)s → %(target)s") % {"tags": names, "target": target.name})
+            saved(post, before=before, by=by)
+        if progress:
+            progress.step(post.slug, done=done)
+    with transaction.atomic():
+        TagRedirect.objects.filter(tag__in=others).update(tag=target)  # earlier merges into them follow
+        for tag in others:
+            TagRedirect.objects.update_or_create(slug=tag.slug, defaults={"tag": target})
+        Tag.objects.filter(pk__in=[tag.pk for tag in others]).delete()
+        tags_changed([target.pk])
+    summary = _("Merged %(n)d tags into “%(target)s”; %(posts)d posts changed.")
+    return summary % {"n": len(others), "target": target.name, "posts": len(post_ids)}, {"posts": len(post_ids)}
+
+
 def rerender(post_ids=None, *, progress=None):
     """Render posts again (all when ``post_ids`` is None), with their glossary links and search
     tokens; one transaction per post, so a job stopped halfway leaves each wholly old or new."""

@@ -16,6 +16,7 @@ The kinds:
 * ``glossary``: glossary entries changed: link their posts' stored HTML again;
 * ``glossary_refresh``: derive entries' counts, names, definitions and flags again;
 * ``glossary_decision``: an editor's decision on many entries (adopt, dismiss, merge);
+* ``tag_merge``: tags merged into one, each changed post with its own revision;
 * ``rerender``: render posts' bodies again (all, or some);
 * ``publish_due``: a scheduled post's time has come.
 """
@@ -207,6 +208,13 @@ def _glossary_decision(job, progress):
 
     params = job.params
     return content.decide_glossary(params["decision"], params["entries"], by=job.created_by, progress=progress)
+
+
+@handler("tag_merge")
+def _tag_merge(job, progress):
+    from . import content
+
+    return content.merge_tags(job.params["tags"], by=job.created_by, progress=progress)
 
 
 @handler("rerender")

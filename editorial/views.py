@@ -22,7 +22,7 @@ from taggit.models import Tag
 from . import caching, glossary_curation, kinds, redirects, rendering, search, site_address, workflow
 from .exporters import item_file, posts_for_export
 from .glossary import normalize
-from .models import Entity, GlossaryEntry, GlossaryUse, Post, PreviewLink, TaggedPost
+from .models import Entity, GlossaryEntry, GlossaryUse, Post, PreviewLink, TaggedPost, TagRedirect
 from .sources import names_in, series_index, series_slug, source_index
 
 
@@ -292,6 +292,27 @@ class TagListView(ListView):
 
     def get_queryset(self):
         return sorted(tag_pages().values(), key=lambda tag: (-tag.n, tag.name))
+
+
+def tag_moved(slug):
+    """The page of the tag that the tag once at ``slug`` was merged into, or None."""
+    tag_id = TagRedirect.objects.filter(slug=slug).values_list("tag_id", flat=True).first()
+    return tag_pages().get(tag_id) if tag_id else None
+
+
+def follow_merged_tag(view):
+    """A tag page or feed whose tag was merged: a permanent redirect to the survivor's."""
+
+    def answer(request, *args, slug, **kwargs):
+        try:
+            return view(request, *args, slug=slug, **kwargs)
+        except Http404:
+            target = tag_moved(slug)
+            if target is None:
+                raise
+            return redirect(request.resolver_match.view_name, *args, slug=target.slug, permanent=True, **kwargs)
+
+    return answer
 
 
 class TagDetailView(ListView):

@@ -9,6 +9,7 @@ from .posts import (
     SlugRedirect,
     Status,
     TaggedPost,
+    TagRedirect,
     validate_slug_text,
 )
 from .workflow import PREVIEW_SALT, PreviewLink, StatusChange
@@ -27,6 +28,7 @@ __all__ = [
     "PreviewLink",
     "SearchDocument",
     "SlugRedirect",
+    "TagRedirect",
     "Status",
     "StatusChange",
     "TaggedPost",

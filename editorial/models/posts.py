@@ -424,3 +424,20 @@ class SlugRedirect(models.Model):
 
     def __str__(self):
         return f"{self.kind}/{self.slug} → {self.post_id}"
+
+
+class TagRedirect(models.Model):
+    """The address of a tag merged into another (``content.merge_tags``): its page and feed
+    answer with a permanent redirect to the tag it became. Tied to the surviving tag, so a
+    later merge of that one carries these along."""
+
+    slug = models.CharField(_("old slug"), max_length=100, unique=True)
+    tag = models.ForeignKey("taggit.Tag", on_delete=models.CASCADE, related_name="old_slugs", verbose_name=_("tag"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("old tag address")
+        verbose_name_plural = _("old tag addresses")
+
+    def __str__(self):
+        return f"{self.slug} → {self.tag_id}"
