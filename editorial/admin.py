@@ -16,9 +16,9 @@ from modeltranslation.admin import TabbedTranslationAdmin
 from reversion.admin import VersionAdmin
 from taggit.models import Tag
 
-from . import admin_glossary, admin_jobs, content, jobs, rendering, search  # noqa: F401 (admin_glossary, admin_jobs register themselves)
+from . import admin_glossary, admin_jobs, content, jobs, rendering, search, sources  # noqa: F401 (admin_glossary, admin_jobs register themselves)
 from .admin_workflow import MineFilter, WorkflowAdminMixin
-from .forms import ImportUploadForm, PostAdminForm
+from .forms import ImportUploadForm, PostAdminForm, RenameSourceForm
 from .models import Entity, Post, PostEntity, Status
 from .uploads import start_import
 
@@ -252,7 +252,14 @@ class PostAdmin(WorkflowAdminMixin, VersionAdmin, TabbedTranslationAdmin):
         )
 
     def get_urls(self):
-        extra = [path("import/", self.admin_site.admin_view(self.import_view), name="editorial_post_import")]
+        extra = [
+            path("import/", self.admin_site.admin_view(self.import_view), name="editorial_post_import"),
+            path(
+                "rename-source/",
+                self.admin_site.admin_view(self.rename_source_view),
+                name="editorial_post_rename_source",
+            ),
+        ]
         return extra + super().get_urls()
 
     def import_view(self, request):
@@ -284,6 +291,37 @@ class PostAdmin(WorkflowAdminMixin, VersionAdmin, TabbedTranslationAdmin):
             "may_publish": may_publish,
         }
         return TemplateResponse(request, "admin/editorial/post/import.html", context)
+
+    PREVIEW_ROWS = 200
+
+    def rename_source_view(self, request):
+        """Rename a speaker or guest on every item: first a preview of each item's change, then
+        one job (a revision per item) on confirmation."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        data = request.POST if request.method == "POST" else (request.GET if "old" in request.GET else None)
+        form = RenameSourceForm(data)
+        rows = None
+        if form.is_valid():
+            old, new = form.cleaned_data["old"], form.cleaned_data["new"]
+            candidates = sources.posts_naming(old).only("kind", "slug", "title_zh_hans", "title_en", "speaker", "guest")
+            rows = [
+                (post, after) for post in candidates if (after := sources.renamed(post.speaker, post.guest, old, new))
+            ]
+            if request.method == "POST" and rows:
+                title = _("Rename the source “%(old)s” to “%(new)s”") % {"old": old, "new": new}
+                job = jobs.start("source_rename", title, params={"old": old, "new": new}, by=request.user)
+                return redirect("admin:editorial_job_change", job.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Rename a source"),
+            "form": form,
+            "rows": rows[: self.PREVIEW_ROWS] if rows is not None else None,
+            "count": len(rows or ()),
+            "more": max(0, len(rows or ()) - self.PREVIEW_ROWS),
+        }
+        return TemplateResponse(request, "admin/editorial/post/rename_source.html", context)
 
 
 @admin.register(Entity)

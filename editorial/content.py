@@ -330,6 +330,35 @@ def merge_tags(tag_ids, *, by=None, progress=None):
     return summary % {"n": len(others), "target": target.name, "posts": len(post_ids)}, {"posts": len(post_ids)}
 
 
+def rename_source(old, new, *, by=None, progress=None):
+    """The ``source_rename`` job: the source (speaker or guest) ``old`` is called ``new`` on
+    every item naming it, each in its own transaction and revision ("Source renamed: …")."""
+    from . import sources
+
+    candidates = list(sources.posts_naming(old).values_list("pk", "speaker", "guest"))
+    post_ids = [pk for pk, speaker, guest in candidates if sources.renamed(speaker, guest, old, new)]
+    if progress:
+        progress.total(len(post_ids))
+    changed_ = 0
+    for done, pk in enumerate(post_ids, 1):
+        with transaction.atomic(), reversion.create_revision():
+            post = Post.objects.select_for_update().get(pk=pk)
+            after = sources.renamed(post.speaker, post.guest, old, new)  # as it is now, not as it was listed
+            if after is not None and after != (post.speaker, post.guest):
+                before = Before.of(pk)
+                post.speaker, post.guest = after
+                post.save(update_fields=["speaker", "guest", "updated_at"])
+                reversion.set_user(by)
+                reversion.set_comment(_("Source renamed: %(old)s → %(new)s") % {"old": old, "new": new})
+                saved(post, before=before, by=by)
+                changed_ += 1
+        if progress:
+            progress.step(post.slug, done=done)
+    return _("“%(old)s” is now “%(new)s” on %(n)d items.") % {"old": old, "new": new, "n": changed_}, {
+        "posts": changed_
+    }
+
+
 def rerender(post_ids=None, *, progress=None):
     """Render posts again (all when ``post_ids`` is None), with their glossary links and search
     tokens; one transaction per post, so a job stopped halfway leaves each wholly old or new."""

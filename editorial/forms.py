@@ -128,3 +128,24 @@ class ImportUploadForm(forms.Form):
     )
     overwrite = forms.BooleanField(label=_("Replace posts changed in the CMS since their last import"), required=False)
     dry_run = forms.BooleanField(label=_("Dry run: report only, change nothing"), required=False)
+
+
+class RenameSourceForm(forms.Form):
+    """A source (speaker or guest) to call by another name on every item naming it."""
+
+    old = forms.CharField(
+        label=_("Source"),
+        max_length=300,
+        help_text=_("The name as items give it (any case): a whole name, not part of one."),
+    )
+    new = forms.CharField(label=_("New name"), max_length=300)
+
+    def clean(self):
+        data = super().clean()
+        old, new = data.get("old", "").strip(), data.get("new", "").strip()
+        if "," in new:
+            self.add_error("new", _("A name holds no comma: commas separate sources."))
+        elif old and old == new:
+            self.add_error("new", _("The new name is the same as the old one."))
+        data["old"], data["new"] = old, new
+        return data

@@ -17,6 +17,7 @@ The kinds:
 * ``glossary_refresh``: derive entries' counts, names, definitions and flags again;
 * ``glossary_decision``: an editor's decision on many entries (adopt, dismiss, merge);
 * ``tag_merge``: tags merged into one, each changed post with its own revision;
+* ``source_rename``: a speaker or guest renamed on every item naming it, with revisions;
 * ``rerender``: render posts' bodies again (all, or some);
 * ``publish_due``: a scheduled post's time has come.
 """
@@ -215,6 +216,13 @@ def _tag_merge(job, progress):
     from . import content
 
     return content.merge_tags(job.params["tags"], by=job.created_by, progress=progress)
+
+
+@handler("source_rename")
+def _source_rename(job, progress):
+    from . import content
+
+    return content.rename_source(job.params["old"], job.params["new"], by=job.created_by, progress=progress)
 
 
 @handler("rerender")

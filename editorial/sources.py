@@ -32,6 +32,39 @@ def names_in(speaker, guest):
     return [n.strip() for value in (speaker, guest) for n in (value or "").split(",") if n.strip()]
 
 
+def renamed(speaker, guest, old, new):
+    """(speaker, guest) with the source ``old`` (a whole name, any case) called ``new``, or None
+    when neither names it. A name given twice after the change is kept once, where it came first."""
+
+    def rename(value):
+        names, seen = [], set()
+        for name in (n.strip() for n in (value or "").split(",")):
+            if not name:
+                continue
+            name = new if name.casefold() == old.casefold() else name
+            if name.casefold() not in seen:
+                seen.add(name.casefold())
+                names.append(name)
+        return ", ".join(names)
+
+    wanted = old.strip().casefold()
+    if not wanted or all(name.casefold() != wanted for name in names_in(speaker, guest)):
+        return None
+    return rename(speaker), rename(guest)
+
+
+def posts_naming(name):
+    """Items of every status whose speaker or guest is ``name``: [(post, (speaker, guest) after
+    the rename to ``new``)] is made from these by ``renamed``. A substring look-up narrows the
+    candidates; ``renamed`` keeps only whole names."""
+    from django.db.models import Q
+
+    name = name.strip()
+    if not name:
+        return Post.objects.none()
+    return Post.objects.filter(Q(speaker__icontains=name) | Q(guest__icontains=name)).order_by("pk")
+
+
 def source_index():
     """{slug: Source} for every source of a listed post (cached per content generation)."""
     return caching.per_generation(
