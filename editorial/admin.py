@@ -11,6 +11,8 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 from reversion.admin import VersionAdmin
@@ -62,6 +64,27 @@ def _bad_date_part(name, value):
     return not (value.isdigit() and 1 <= int(value) <= DATE_PARTS[part])
 
 
+class TagFilter(admin.SimpleListFilter):
+    """The most used tags, and any other by its slug (a tag's "posts" link in the tag list):
+    Django's own filter listed all 14,728 tags of the real site, 1.2 MB on every page of the list."""
+
+    title = _("tag")
+    parameter_name = "tag"
+    SHOWN = 30
+
+    def lookups(self, request, model_admin):
+        top = Tag.objects.annotate(n=Count("editorial_taggedpost_items")).order_by("-n", "name")[: self.SHOWN]
+        choices = [(tag.slug, f"{tag.name} ({tag.n})") for tag in top]
+        if self.value() and all(slug != self.value() for slug, _label in choices):
+            chosen = Tag.objects.filter(slug=self.value()).first()
+            if chosen is not None:
+                choices.insert(0, (chosen.slug, chosen.name))
+        return choices
+
+    def queryset(self, request, queryset):
+        return queryset.filter(tags__slug=self.value()) if self.value() else queryset
+
+
 @admin.register(Post)
 class PostAdmin(WorkflowAdminMixin, VersionAdmin, TabbedTranslationAdmin):
     form = PostAdminForm
@@ -70,7 +93,7 @@ class PostAdmin(WorkflowAdminMixin, VersionAdmin, TabbedTranslationAdmin):
     object_history_template = "admin/editorial/post/object_history.html"
     list_display = ["title", "kind", "status", "is_public", "date", "category", "has_english", "author", "updated_at"]
     list_display_links = ["title"]
-    list_filter = ["kind", "status", MineFilter, EnglishFilter, "unlisted", "area", "category", "tags"]
+    list_filter = ["kind", "status", MineFilter, EnglishFilter, "unlisted", "area", "category", TagFilter]
     list_select_related = ["author"]
     search_fields = ["title_zh_hans", "title_en", "summary_zh_hans", "summary_en", "slug", "speaker", "guest"]
     date_hierarchy = "date"
@@ -403,7 +426,8 @@ class TagAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("posts"), ordering="post_count")
     def post_count(self, tag):
-        return tag.post_count
+        url = reverse("admin:editorial_post_changelist") + "?" + urlencode({"tag": tag.slug})
+        return format_html('<a href="{}">{}</a>', url, tag.post_count)
 
     @admin.display(boolean=True, description=_("has a page"))
     def has_page(self, tag):

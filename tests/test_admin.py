@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from editorial.models import Entity, Post, Status
 
@@ -152,3 +153,23 @@ def test_tag_list_counts_uses_and_audits_single_use_tags(editor, django_assert_m
     assert html.index("常用") < html.index("几次") < html.index("一次")
     html = editor.get(url).content.decode()
     assert "仅一篇文章" in html and "5 篇及以上（有标签页）" in html  # the audit's filter, in Chinese
+
+
+def test_post_list_filters_by_the_most_used_tags_and_any_other_by_its_link(editor):
+    from taggit.models import Tag
+
+    from editorial.admin import TagFilter
+
+    for n in range(TagFilter.SHOWN + 5):
+        PostFactory(slug=f"p{n}", title_zh_hans=f"文章{n}").tags.add(*(f"常用{k}" for k in range(n % 3 + 1)), f"单{n}")
+    url = reverse("admin:editorial_post_changelist")
+    html = editor.get(url).content.decode()
+    assert html.count("?tag=") == TagFilter.SHOWN  # not every tag: the real site has 14,728
+    assert "常用0 (35)" in html
+    rare = Tag.objects.get(name="单7")
+    tag_list = editor.get(reverse("admin:taggit_tag_changelist"), {"q": "单7"}).content.decode()
+    link = f"{url}?{urlencode({'tag': rare.slug})}"
+    assert f'href="{link}"' in tag_list  # the count in the tag list opens its posts
+    listed = editor.get(link)
+    assert [p.title_zh_hans for p in listed.context["cl"].result_list] == ["文章7"]
+    assert "单7" in listed.content.decode()  # the chosen tag is shown as the filter's choice
