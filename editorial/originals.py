@@ -270,7 +270,14 @@ class _Parser:
             self.repair(start, "open-tag", "<details without >")
         rest = lines[start][opening.end() :]
         after = ""
-        if rest.strip():
+        if rest.strip() and "</details>" not in rest.lower():
+            # "<details><summary>Original English Source</summary>" with the text on the lines
+            # that follow (about 100 notes of the real site): the summary is the block's first line.
+            end, after = self._find_end(start)
+            body = [rest.lstrip()] + lines[start + 1 : end + 1]
+            if after:
+                body = body[:-1]
+        elif rest.strip():
             # Everything on one line: split it into the lines it should have had.
             self.repair(start, "one-line")
             rest, close, after = rest.partition("</details>")

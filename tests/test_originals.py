@@ -316,3 +316,20 @@ def test_the_remark_before_a_label_opens_the_original():
     assert original.label == "Original English"
     assert original.text.startswith("My note**: The transcript says chatter")
     assert original.text.endswith("**Ryan**: What is the chatter?")
+
+
+def test_a_summary_on_the_details_line_with_the_text_below_is_one_original():
+    # About 100 notes of the real site: the English went out of its block and into the Chinese text.
+    body = (
+        "段落。\n\n<details><summary>Original English Source</summary>\nI believe this is it.\n"
+        "And it goes on.\n</details>\n\n### 下一节\n"
+    )
+    parsed = originals.parse(body)
+    (original,) = parsed.originals
+    assert (original.lang, original.text) == ("en", "I believe this is it.\nAnd it goes on.")
+    assert "I believe" not in parsed.chinese
+    html = rendering.render_body(body)
+    assert re.search(
+        r'<details class="original"[^>]*lang="en"><summary>[^<]*</summary><div class="original-text"><p>I believe', html
+    )
+    assert html.count("I believe") == 1
