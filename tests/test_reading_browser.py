@@ -252,3 +252,17 @@ def rendered_fonts(page, selector):
 def hex_to_rgb(value):
     value = value.lstrip("#")
     return "rgb({}, {}, {})".format(*(int(value[i : i + 2], 16) for i in (0, 2, 4)))
+
+
+def test_an_original_left_empty_in_its_source_is_not_offered(browser, live_server):
+    body = (
+        "第一段。\n\n<details>\n<summary>Original English</summary>\n\n</details>\n\n第二段。\n\n"
+        "<details>\n<summary>Original English</summary>\n\nSecond.\n\n</details>\n"
+    )
+    post = PostFactory(published=True, slug="empty-original", body_zh_hans=body)
+    content.saved(post)
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/zh/posts/empty-original/")
+    originals = page.locator("details.original")
+    assert originals.count() == 2
+    assert [originals.nth(i).is_visible() for i in range(2)] == [False, True]
