@@ -9,6 +9,7 @@ and cached until content changes.
 
 from dataclasses import dataclass, field
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import get_language
 
@@ -54,11 +55,8 @@ def renamed(speaker, guest, old, new):
 
 
 def posts_naming(name):
-    """Items of every status whose speaker or guest is ``name``: [(post, (speaker, guest) after
-    the rename to ``new``)] is made from these by ``renamed``. A substring look-up narrows the
-    candidates; ``renamed`` keeps only whole names."""
-    from django.db.models import Q
-
+    """Candidates for the items of every status whose speaker or guest is ``name``: a substring
+    look-up that ``renamed`` then narrows to whole names."""
     name = name.strip()
     if not name:
         return Post.objects.none()
