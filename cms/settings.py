@@ -48,6 +48,9 @@ else:
     SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-never-used-with-debug-off"
     ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost", "[::1]"]
 
+# Widgets render through the project's templates too (templates/admin/editorial/widgets/).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+
 INSTALLED_APPS = [
     # modeltranslation must come before the admin (GROUND.md).
     "modeltranslation",
@@ -58,6 +61,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "django.forms",  # its widget templates, for FORM_RENDERER below
     "taggit",
     "reversion",
     "axes",
@@ -261,7 +265,7 @@ SECURE_CSP = {
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF, CSP.NONCE],
     "img-src": [CSP.SELF, "data:", "https:"],
-    "frame-src": ["https://www.youtube-nocookie.com"],
+    "frame-src": [CSP.SELF, "https://www.youtube-nocookie.com"],  # self: the editor's live preview
     "object-src": [CSP.NONE],
     "base-uri": [CSP.SELF],
     "form-action": [CSP.SELF],

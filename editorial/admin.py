@@ -19,6 +19,7 @@ from reversion.admin import VersionAdmin
 from taggit.models import Tag
 
 from . import admin_glossary, admin_jobs, content, jobs, rendering, search, sources  # noqa: F401 (admin_glossary, admin_jobs register themselves)
+from .admin_desk import EditorDeskMixin
 from .admin_workflow import MineFilter, WorkflowAdminMixin
 from .forms import ImportUploadForm, PostAdminForm, RenameSourceForm
 from .models import Entity, Post, PostEntity, Status
@@ -86,7 +87,7 @@ class TagFilter(admin.SimpleListFilter):
 
 
 @admin.register(Post)
-class PostAdmin(WorkflowAdminMixin, VersionAdmin, TabbedTranslationAdmin):
+class PostAdmin(EditorDeskMixin, WorkflowAdminMixin, VersionAdmin, TabbedTranslationAdmin):
     form = PostAdminForm
     change_list_template = "admin/editorial/post/change_list.html"
     change_form_template = "admin/editorial/post/change_form.html"
@@ -175,6 +176,7 @@ class PostAdmin(WorkflowAdminMixin, VersionAdmin, TabbedTranslationAdmin):
             by=request.user,
             restored=getattr(request, "_editorial_restoring", False),
         )
+        self.forget_autosave(request, form.instance, created=not change)
 
     def delete_model(self, request, obj):
         with transaction.atomic():
@@ -210,6 +212,8 @@ class PostAdmin(WorkflowAdminMixin, VersionAdmin, TabbedTranslationAdmin):
             rendering.forget_prerendered()
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        post = self.get_object(request, object_id) if object_id else None
+        extra_context = {**(extra_context or {}), **self.desk_context(request, post)}
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except (PermissionDenied, Http404):

@@ -5,6 +5,7 @@ from taggit.models import Tag
 
 from . import revisions
 from .models import Post, Status
+from .widgets import PassageEditor
 
 
 class PostAdminForm(forms.ModelForm):
@@ -94,7 +95,7 @@ class PostAdminForm(forms.ModelForm):
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 4}),
             "insight": forms.Textarea(attrs={"rows": 3}),
-            "body": forms.Textarea(attrs={"rows": 30, "class": "vLargeTextField body-editor"}),
+            "body": PassageEditor(attrs={"rows": 30, "class": "vLargeTextField body-editor"}),
         }
 
 

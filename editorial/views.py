@@ -104,32 +104,40 @@ class PostDetailView(DetailView):
         return response
 
     def get_context_data(self, **kwargs):
-        post = self.object
+        return super().get_context_data(**reading_context(self.request, self.object), **kwargs)
+
+
+def reading_context(request, post, *, tags=None, mode=None):
+    """What the post page shows around a post's body, for a stored post or (with ``tags``, the
+    tag names typed into the editor) an unsaved one in the editor's live preview."""
+    if tags is None:
         with_pages = tag_pages()
         tags = [(tag, tag.pk in with_pages) for tag in post.tags.order_by("editorial_taggedpost_items__pk")]
-        slugs = {source.name.casefold(): slug for slug, source in source_index().items()}
-        sources = [(name, slugs.get(name.casefold())) for name in names_in(post.speaker, post.guest)]
         mentions = post.entity_links.select_related("entity").order_by("position")
-        mode = reading_mode(self.request, default_reading_mode(post))
-        body_html = post.body_html
-        if get_language() == "en" and post.english_edition != "translated":
-            body_html = rendering.relabel(body_html, "en")
-        series = None
-        if post.series and (slug := series_slug(post.series)):
-            others = [other for other in series_index()[slug][1] if other.pk != post.pk]
-            series = {"name": post.series, "slug": slug, "posts": others}
-        video = re.search(r"^https?://(?:www\.)?(?:youtube\.com/watch\?v=|youtu\.be/)([\w-]{11})", post.source_link)
-        return super().get_context_data(
-            series=series,
-            video_id=video.group(1) if video else None,
-            tags=tags,
-            sources=sources,
-            mentions=mentions,
-            mode=mode,
-            modes=READING_MODES,
-            body_html=html_for_mode(body_html, mode),
-            **kwargs,
-        )
+    else:
+        tags = [(Tag(name=name, slug=name), False) for name in tags]
+        mentions = post.entity_links.select_related("entity").order_by("position") if post.pk else []
+    slugs = {source.name.casefold(): slug for slug, source in source_index().items()}
+    sources = [(name, slugs.get(name.casefold())) for name in names_in(post.speaker, post.guest)]
+    mode = mode if mode in READING_MODES else reading_mode(request, default_reading_mode(post))
+    body_html = post.body_html
+    if get_language() == "en" and post.english_edition != "translated":
+        body_html = rendering.relabel(body_html, "en")
+    series = None
+    if post.series and (slug := series_slug(post.series)):
+        others = [other for other in series_index()[slug][1] if other.pk != post.pk]
+        series = {"name": post.series, "slug": slug, "posts": others}
+    video = re.search(r"^https?://(?:www\.)?(?:youtube\.com/watch\?v=|youtu\.be/)([\w-]{11})", post.source_link)
+    return {
+        "series": series,
+        "video_id": video.group(1) if video else None,
+        "tags": tags,
+        "sources": sources,
+        "mentions": mentions,
+        "mode": mode,
+        "modes": READING_MODES,
+        "body_html": html_for_mode(body_html, mode),
+    }
 
 
 class EntityDetailView(ListView):
@@ -146,7 +154,7 @@ class EntityDetailView(ListView):
         return super().get_context_data(entity=self.entity, **kwargs)
 
 
-def _preview_response(response):
+def preview_response(response):
     """Previews are never cached and never indexed."""
     add_never_cache_headers(response)
     response["X-Robots-Tag"] = "noindex, nofollow"
@@ -175,7 +183,7 @@ class PostPreviewView(PermissionRequiredMixin, DetailView):
         return super().get_context_data(preview=True, **kwargs)
 
     def render_to_response(self, context, **kwargs):
-        return _preview_response(super().render_to_response(context, **kwargs))
+        return preview_response(super().render_to_response(context, **kwargs))
 
 
 def shared_preview(request, token):
@@ -186,7 +194,7 @@ def shared_preview(request, token):
     response = TemplateResponse(
         request, "editorial/post_detail.html", {"post": link.post, "object": link.post, "preview": True, "link": link}
     )
-    return _preview_response(response)
+    return preview_response(response)
 
 
 class GlossaryListView(ListView):

@@ -1,3 +1,4 @@
+from .drafts import Autosave
 from .glossary import GlossaryAlias, GlossaryEntry, GlossaryUse, GlossaryVariant
 from .jobs import Job
 from .posts import (
@@ -16,6 +17,7 @@ from .workflow import PREVIEW_SALT, PreviewLink, StatusChange
 
 __all__ = [
     "PREVIEW_SALT",
+    "Autosave",
     "Entity",
     "GlossaryAlias",
     "GlossaryEntry",

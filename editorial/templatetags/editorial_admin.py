@@ -1,6 +1,10 @@
+import json
+
 from django import template
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from editorial.models import Post, Status
 
@@ -19,3 +23,14 @@ def workflow_counts(context):
         drafts=Count("pk", filter=Q(status=Status.DRAFT)),
         scheduled=Count("pk", filter=Q(status__in=Status.public(), published_at__gt=timezone.now())),
     )
+
+
+_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.filter
+def utf8_json_script(value, element_id):
+    """Django's json_script without escaping every Chinese character to \\uXXXX: a body of the
+    real site's largest note took 1.8 MB that way (six bytes a character) instead of 1.2 MB."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":")).translate(_SCRIPT_ESCAPES)
+    return format_html('<script id="{}" type="application/json">{}</script>', element_id, mark_safe(text))  # noqa: S308 - <, > and & escaped above
