@@ -4,13 +4,16 @@ history with compare, preview and share links. Every change of state goes throug
 """
 
 import datetime
+import re
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.contrib.admin.options import ActionLocation
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import OuterRef, Subquery
+from django.core.paginator import Paginator
+from django.db.models import OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce, NullIf, Substr
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -19,9 +22,60 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import revisions, site_address, workflow
-from .models import Post, PreviewLink, Status, StatusChange
+from .models import Post, PreviewLink, ReviewAssignment, Status, StatusChange
 
 PREVIEW_LINK_DAYS = 7
+
+
+QUEUE_PAGE = 100
+QUEUE_DEFERRED = ["body", "body_zh_hans", "body_en", "body_html", "body_html_zh_hans", "body_html_en", "toc"]
+QUEUE_DEFERRED += ["front_matter", "insight", "insight_zh_hans", "insight_en"]
+
+
+def excerpt(text, length=140):
+    """The start of a summary or body as plain text: no Markdown marks, no original blocks."""
+    text = re.sub(r"<details>.*?(</details>|$)", " ", text or "", flags=re.DOTALL)
+    text = re.sub(r"<[^>]+>|[#*_`>\[\]]+|\(https?://[^)]*\)", " ", text)
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[:length].rstrip() + "…"
+
+
+class ReviewQueueForm(forms.Form):
+    """A bulk action on posts chosen in the review queue."""
+
+    ACTIONS = [
+        ("assign", gettext_lazy("Assign to a reviewer")),
+        ("unassign", gettext_lazy("Remove the assignment")),
+        ("publish", workflow.TRANSITIONS["publish"].label),
+        ("request_changes", workflow.TRANSITIONS["request_changes"].label),
+    ]
+    posts = forms.ModelMultipleChoiceField(
+        queryset=Post.objects.in_review(),
+        label=gettext_lazy("Posts"),
+        error_messages={"required": gettext_lazy("Choose the posts first.")},
+    )
+    action = forms.ChoiceField(label=gettext_lazy("Action"), choices=ACTIONS)
+    reviewer = forms.ModelChoiceField(
+        queryset=workflow.reviewers(),
+        label=gettext_lazy("Reviewer"),
+        required=False,
+        empty_label=gettext_lazy("(choose a reviewer)"),
+    )
+    due = forms.DateField(label=gettext_lazy("Due"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    comment = forms.CharField(label=gettext_lazy("Comment"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviewer"].queryset = workflow.reviewers()
+        allowed = {"assign", "unassign"} if workflow.may_assign(user) else set()
+        allowed |= {t.name for t in workflow.TRANSITIONS.values() if user.has_perm(t.permission)}
+        self.fields["action"].choices = [(k, v) for k, v in self.ACTIONS if k in allowed]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "assign" and not data.get("reviewer"):
+            self.add_error("reviewer", _("Choose the reviewer to assign."))
+        return data
 
 
 class WorkflowActionForm(ActionForm):
@@ -98,6 +152,7 @@ class WorkflowAdminMixin:
             path("<int:pk>/transition/<str:name>/", view(self.transition_view), name="editorial_post_transition"),
             path("<int:pk>/compare/", view(self.compare_view), name="editorial_post_compare"),
             path("<int:pk>/share/", view(self.share_view), name="editorial_post_share"),
+            path("<int:pk>/assign/", view(self.assign_view), name="editorial_post_assign"),
             path("<int:pk>/share/<int:link>/revoke/", view(self.revoke_view), name="editorial_post_revoke"),
             *super().get_urls(),
         ]
@@ -112,6 +167,8 @@ class WorkflowAdminMixin:
                 "preview_url": reverse("editorial:post-preview", kwargs={"kind": post.kind, "slug": post.slug}),
                 "preview_links": post.preview_links.filter(revoked_at=None, expires_at__gt=timezone.now()),
                 "may_share": request.user.has_perm("editorial.add_previewlink"),
+                "assignment": ReviewAssignment.objects.select_related("reviewer").filter(post=post).first(),
+                "reviewers": workflow.reviewers() if workflow.may_assign(request.user) else None,
                 "now": timezone.localtime(),
             }
         return super().change_view(request, object_id, form_url, extra_context)
@@ -119,6 +176,36 @@ class WorkflowAdminMixin:
     @staticmethod
     def _post_or_404(pk):
         return get_object_or_404(Post, pk=pk)
+
+    def assign_view(self, request, pk):
+        """Assign the post's reviewer and due date (or remove the assignment) from its page."""
+        if not workflow.may_assign(request.user):
+            raise PermissionDenied
+        if request.method != "POST":
+            return redirect("admin:editorial_post_change", pk)
+        post = self._post_or_404(pk)
+        chosen = request.POST.get("reviewer", "")
+        reviewer = workflow.reviewers().filter(pk=chosen).first() if chosen.isdigit() else None
+        due = None
+        if request.POST.get("due"):
+            try:
+                due = datetime.date.fromisoformat(request.POST["due"])
+            except ValueError:
+                messages.error(request, _("The due date is not a valid date."))
+                return redirect("admin:editorial_post_change", pk)
+        if chosen and reviewer is None:
+            messages.error(request, _("That account may not review posts."))
+            return redirect("admin:editorial_post_change", pk)
+        try:
+            workflow.assign([post], reviewer=reviewer, due=due, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            if reviewer is None:
+                messages.success(request, _("The post is no longer assigned."))
+            else:
+                messages.success(request, _("Assigned to %(user)s.") % {"user": reviewer.username})
+        return redirect("admin:editorial_post_change", pk)
 
     def transition_view(self, request, pk, name):
         if request.method != "POST":
@@ -148,9 +235,18 @@ class WorkflowAdminMixin:
         return redirect("admin:editorial_post_change", pk)
 
     def review_queue_view(self, request):
-        """Posts in review, oldest submission first, with who submitted them."""
+        """Posts in review, oldest submission first: who submitted them and when (imports too), an
+        excerpt, the reviewer and due date, "assigned to me", and bulk actions on a selection."""
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
+        form = ReviewQueueForm(request.POST or None, user=request.user)
+        if request.method == "POST":
+            if form.is_valid():
+                self._review_queue_action(request, form.cleaned_data)
+                return redirect(request.get_full_path())
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
         submissions = StatusChange.objects.filter(post=OuterRef("pk"), to_status=Status.REVIEW).order_by("-at")
         posts = (
             Post.objects.in_review()
@@ -158,16 +254,64 @@ class WorkflowAdminMixin:
                 submitted_at=Subquery(submissions.values("at")[:1]),
                 submitted_by=Subquery(submissions.values("by__username")[:1]),
                 submitted_how=Subquery(submissions.values("transition")[:1]),
+                excerpt_text=Substr(Coalesce(NullIf("summary_zh_hans", Value("")), "body_zh_hans"), 1, 400),
             )
+            .select_related("author", "review_assignment__reviewer")
+            .defer(*QUEUE_DEFERRED)
             .order_by("submitted_at", "pk")
         )
+        mine = request.GET.get("mine") == "1"
+        if mine:
+            posts = posts.filter(review_assignment__reviewer=request.user)
+        page = Paginator(posts, QUEUE_PAGE).get_page(request.GET.get("page"))
+        for post in page:
+            post.excerpt = excerpt(post.excerpt_text)
+            post.assignment = getattr(post, "review_assignment", None)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": _("Review queue"),
-            "posts": posts,
+            "posts": page,
+            "page": page,
+            "mine": mine,
+            "form": form,
+            "assigned_to_me": ReviewAssignment.objects.filter(
+                reviewer=request.user, post__status=Status.REVIEW
+            ).count(),
+            "today": timezone.localdate(),
         }
         return TemplateResponse(request, "admin/editorial/post/review_queue.html", context)
+
+    def _review_queue_action(self, request, data):
+        posts = list(data["posts"])
+        action = data["action"]
+        if action in ("assign", "unassign"):
+            try:
+                n = workflow.assign(
+                    posts, reviewer=data["reviewer"] if action == "assign" else None, due=data["due"], by=request.user
+                )
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+                return
+            if action == "assign":
+                messages.success(
+                    request, _("%(n)d posts assigned to %(user)s.") % {"n": n, "user": data["reviewer"].username}
+                )
+            else:
+                messages.success(request, _("%(n)d posts no longer assigned.") % {"n": n})
+            return
+        done, refused = 0, []
+        for post in posts:
+            try:
+                workflow.apply(action, post, by=request.user, comment=data["comment"])
+                done += 1
+            except ValidationError as exc:
+                refused.append(f"{post}: {' '.join(exc.messages)}")
+        if done:
+            label = workflow.TRANSITIONS[action].label
+            messages.success(request, _("%(label)s: %(n)d posts.") % {"label": label, "n": done})
+        for line in refused[:20]:
+            messages.warning(request, line)
 
     def history_view(self, request, object_id, extra_context=None):
         post = self._post_or_404(object_id)

@@ -14,13 +14,15 @@ transition raises ``ValidationError`` with a ``code``:
 from dataclasses import dataclass
 
 import reversion
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import content
-from .models import Post, Status, StatusChange
+from .models import Post, ReviewAssignment, Status, StatusChange
 
 
 @dataclass(frozen=True)
@@ -160,3 +162,35 @@ def unarchive(post, *, by, comment=""):
 
 def unpublish(post, *, by, comment=""):
     return apply("unpublish", post, by=by, comment=comment)
+
+
+REVIEW_PERMISSIONS = ("review_post", "publish_post")
+
+
+def reviewers():
+    """The active staff accounts that may review posts (the choices for an assignment)."""
+    granted = Q(is_superuser=True)
+    for codename in REVIEW_PERMISSIONS:
+        granted |= Q(groups__permissions__codename=codename, groups__permissions__content_type__app_label="editorial")
+        granted |= Q(user_permissions__codename=codename, user_permissions__content_type__app_label="editorial")
+    return get_user_model().objects.filter(granted, is_active=True, is_staff=True).distinct().order_by("username")
+
+
+def may_assign(user):
+    return user.has_perm("editorial.publish_post")
+
+
+def assign(posts, *, reviewer, due=None, by):
+    """Make ``reviewer`` (None: nobody) the reviewer of each post, due on ``due``. Returns the count."""
+    if not may_assign(by):
+        raise ValidationError(_("Only an editor may assign reviewers."), code="permission_denied")
+    if reviewer is not None and not reviewers().filter(pk=reviewer.pk).exists():
+        raise ValidationError(_("%(user)s may not review posts."), code="not_a_reviewer", params={"user": reviewer})
+    ids = [post.pk for post in posts]
+    with transaction.atomic():
+        ReviewAssignment.objects.filter(post_id__in=ids).delete()
+        if reviewer is not None:
+            ReviewAssignment.objects.bulk_create(
+                ReviewAssignment(post_id=pk, reviewer=reviewer, due=due, assigned_by=by) for pk in ids
+            )
+    return len(ids)

@@ -99,6 +99,15 @@ PAGES = {
     "revoke a share link": (
         "POST", lambda w: url("editorial_post_revoke", w["theirs"].pk, w["link"].pk), [LOGIN, DENIED, DENIED, 302, 302],
     ),
+    "assign a reviewer": ("POST", lambda w: url("editorial_post_assign", w["theirs"].pk), [LOGIN, DENIED, DENIED, 302, 302]),
+    "live preview of own draft": ("POST", lambda w: url("editorial_post_live_preview", w["own"].pk), [LOGIN, DENIED, OK, OK, OK]),
+    "live preview of their draft": (
+        "POST", lambda w: url("editorial_post_live_preview", w["theirs"].pk), [LOGIN, DENIED, DENIED, OK, OK],
+    ),
+    "live preview of a new post": ("POST", lambda w: url("editorial_post_live_preview"), [LOGIN, DENIED, OK, OK, OK]),
+    "autosave own draft": ("POST", lambda w: url("editorial_post_autosave", w["own"].pk), [LOGIN, DENIED, OK, OK, OK]),
+    "autosave their draft": ("POST", lambda w: url("editorial_post_autosave", w["theirs"].pk), [LOGIN, DENIED, DENIED, OK, OK]),
+    "passages of a body": ("POST", lambda w: url("editorial_post_passages"), [LOGIN, DENIED, OK, OK, OK]),
     "entity list": ("GET", lambda w: url("editorial_entity_changelist"), [LOGIN, DENIED, OK, OK, OK]),
     "entity add": ("GET", lambda w: url("editorial_entity_add"), [LOGIN, DENIED, OK, OK, OK]),
     "entity delete": ("GET", lambda w: url("editorial_entity_delete", w["entity"].pk), [LOGIN, DENIED, DENIED, OK, OK]),

@@ -13,7 +13,7 @@ from .posts import (
     TagRedirect,
     validate_slug_text,
 )
-from .workflow import PREVIEW_SALT, PreviewLink, StatusChange
+from .workflow import PREVIEW_SALT, PreviewLink, ReviewAssignment, StatusChange
 
 __all__ = [
     "PREVIEW_SALT",
@@ -28,6 +28,7 @@ __all__ = [
     "PostEntity",
     "PostQuerySet",
     "PreviewLink",
+    "ReviewAssignment",
     "SearchDocument",
     "SlugRedirect",
     "TagRedirect",

@@ -77,3 +77,30 @@ class PreviewLink(models.Model):
 
 
 PREVIEW_SALT = "editorial.preview-link"
+
+
+class ReviewAssignment(models.Model):
+    """Who is to review a post, and by when: set by an editor, shown in the review queue ("assigned
+    to me") and on the post. Workflow bookkeeping, not the post's content: no revision, no export."""
+
+    post = models.OneToOneField(Post, on_delete=models.CASCADE, related_name="review_assignment")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reviewer"), on_delete=models.CASCADE, related_name="+"
+    )
+    due = models.DateField(_("due"), null=True, blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("assigned by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    assigned_at = models.DateTimeField(_("assigned"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("review assignment")
+        verbose_name_plural = _("review assignments")
+        indexes = [models.Index(fields=["reviewer", "due"], name="reviewassignment_reviewer_due")]
+
+    def __str__(self):
+        return f"{self.post_id} → {self.reviewer_id}"
+
+    @property
+    def overdue(self):
+        return self.due is not None and self.due < timezone.localdate()

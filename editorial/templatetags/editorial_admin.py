@@ -13,7 +13,8 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def workflow_counts(context):
-    """Counts for the admin index, in one query: review queue, my drafts, all drafts, scheduled."""
+    """Counts for the admin index, in one query: review queue, assigned to me, my drafts, all
+    drafts, scheduled."""
     user = context["request"].user
     if not user.has_perm("editorial.view_post"):
         return None
@@ -22,6 +23,7 @@ def workflow_counts(context):
         my_drafts=Count("pk", filter=Q(status=Status.DRAFT, author=user)),
         drafts=Count("pk", filter=Q(status=Status.DRAFT)),
         scheduled=Count("pk", filter=Q(status__in=Status.public(), published_at__gt=timezone.now())),
+        assigned=Count("pk", filter=Q(status=Status.REVIEW, review_assignment__reviewer=user)),
     )
 
 
