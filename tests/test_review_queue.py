@@ -125,7 +125,7 @@ def test_only_someone_who_may_review_can_be_assigned(client, editor):
 def test_assigning_from_the_posts_page_and_taking_it_back(client, editor, rita):
     post = in_review("单篇")
     page = client.get(reverse("admin:editorial_post_change", args=[post.pk])).content.decode()
-    assert 'action="/admin/editorial/post/%d/assign/"' % post.pk in page
+    assert f'action="/admin/editorial/post/{post.pk}/assign/"' in page
     client.post(reverse("admin:editorial_post_assign", args=[post.pk]), {"reviewer": rita.pk, "due": "2026-12-31"})
     assignment = ReviewAssignment.objects.get(post=post)
     assert (assignment.reviewer, assignment.due, assignment.assigned_by) == (rita, datetime.date(2026, 12, 31), editor)
