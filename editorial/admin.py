@@ -18,10 +18,10 @@ from modeltranslation.admin import TabbedTranslationAdmin
 from reversion.admin import VersionAdmin
 from taggit.models import Tag
 
-from . import admin_glossary, admin_jobs, content, jobs, rendering, search, sources  # noqa: F401 (admin_glossary, admin_jobs register themselves)
+from . import admin_glossary, admin_jobs, admin_vocabulary, content, jobs, rendering, search, sources, workflow  # noqa: F401 (admin_glossary, admin_jobs, admin_vocabulary register themselves)
 from .admin_desk import EditorDeskMixin
 from .admin_workflow import MineFilter, WorkflowAdminMixin
-from .forms import ImportUploadForm, PostAdminForm, RenameSourceForm
+from .forms import BulkEditForm, ImportUploadForm, PostAdminForm, RenameSourceForm
 from .models import Entity, Post, PostEntity, Status
 from .uploads import start_import
 
@@ -101,6 +101,7 @@ class PostAdmin(EditorDeskMixin, WorkflowAdminMixin, VersionAdmin, TabbedTransla
     list_per_page = 50
     show_full_result_count = False
     inlines = [PostEntityInline]
+    actions = [*WorkflowAdminMixin.actions, "edit_fields"]
     readonly_fields = ["status", "created_at", "updated_at", "imported_at", "other_front_matter"]
     fieldsets = [
         (None, {"fields": ["kind", "title", "slug", "summary", "insight"]}),
@@ -320,6 +321,37 @@ class PostAdmin(EditorDeskMixin, WorkflowAdminMixin, VersionAdmin, TabbedTransla
         return TemplateResponse(request, "admin/editorial/post/import.html", context)
 
     PREVIEW_ROWS = 200
+
+    @admin.action(description=_("Edit fields of the selected posts"))
+    def edit_fields(self, request, queryset):
+        """Area, category, series and tags on a whole selection (all of a filtered list too): a
+        form first, then one job with a revision per changed item."""
+        mine = [
+            post
+            for post in queryset.select_related(None).only("pk", "author_id", "status")
+            if workflow.may_edit(request.user, post)
+        ]
+        refused = queryset.count() - len(mine)
+        form = BulkEditForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            changes = form.cleaned_data["changes"]
+            title = _("Edit fields of %(n)d posts") % {"n": len(mine)}
+            job = jobs.start(
+                "bulk_edit", title, params={"posts": [p.pk for p in mine], "changes": changes}, by=request.user
+            )
+            return redirect("admin:editorial_job_change", job.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Edit fields of the selected posts"),
+            "form": form,
+            "count": len(mine),
+            "refused": refused,
+            "select_across": request.POST.get("select_across", "0"),
+            "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+            "sample": list(queryset.select_related(None).only("pk", "kind", "slug", "title_zh_hans", "title_en")[:20]),
+        }
+        return TemplateResponse(request, "admin/editorial/post/bulk_edit.html", context)
 
     def rename_source_view(self, request):
         """Rename a speaker or guest on every item: first a preview of each item's change, then

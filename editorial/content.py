@@ -359,6 +359,52 @@ def rename_source(old, new, *, by=None, progress=None):
     }
 
 
+BULK_FIELDS = ("area", "category", "series")
+
+
+def bulk_edit(post_ids, changes, *, by=None, progress=None):
+    """The ``bulk_edit`` job: set fields (``area``, ``category``, ``series``) and add or remove tags
+    (``add_tags``, ``remove_tags``: names) on each post, each in its own transaction and revision
+    ("Bulk edit: …"). A post the change leaves as it was is not saved again."""
+    fields = {name: changes[name] for name in BULK_FIELDS if name in changes}
+    add, remove = changes.get("add_tags") or [], changes.get("remove_tags") or []
+    described = "; ".join(
+        [f"{name} → {value or '∅'}" for name, value in fields.items()]
+        + ([f"+{', '.join(add)}"] if add else [])
+        + ([f"−{', '.join(remove)}"] if remove else [])
+    )
+    ids = sorted(set(post_ids))
+    if progress:
+        progress.total(len(ids))
+    changed_ = 0
+    for done, pk in enumerate(ids, 1):
+        with transaction.atomic(), reversion.create_revision():
+            post = Post.objects.select_for_update().filter(pk=pk).first()
+            if post is None:
+                continue
+            names = post.ordered_tag_names()
+            kept = [name for name in names if name.casefold() not in {r.casefold() for r in remove}]
+            tags_after = kept + [name for name in add if name.casefold() not in {k.casefold() for k in kept}]
+            differs = [name for name, value in fields.items() if getattr(post, name) != value]
+            if differs or tags_after != names:
+                before = Before.of(pk)
+                for name in differs:
+                    setattr(post, name, fields[name])
+                if differs:
+                    post.save(update_fields=[*differs, "updated_at"])
+                if tags_after != names:
+                    post.tags.set(tags_after, clear=True)
+                    post.save(update_fields=["updated_at"])
+                reversion.set_user(by)
+                reversion.set_comment(_("Bulk edit: %(changes)s") % {"changes": described})
+                saved(post, before=before, by=by)
+                changed_ += 1
+        if progress:
+            progress.step(post.slug if post else str(pk), done=done)
+    summary = _("Bulk edit (%(changes)s): %(n)d items changed, %(same)d already so.")
+    return summary % {"changes": described, "n": changed_, "same": len(ids) - changed_}, {"posts": changed_}
+
+
 def rerender(post_ids=None, *, progress=None):
     """Render posts again (all when ``post_ids`` is None), with their glossary links and search
     tokens; one transaction per post, so a job stopped halfway leaves each wholly old or new."""

@@ -2,8 +2,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
+from taggit.utils import parse_tags
 
-from . import revisions
+from . import revisions, vocabulary
 from .models import Post, Status
 from .widgets import PassageEditor
 
@@ -17,6 +18,26 @@ class PostAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["loaded_version"].initial = self.instance.version
+        for name in vocabulary.FIELDS:
+            options = vocabulary.choices(name, getattr(self.instance, name, "") or "") if name in self.fields else None
+            if options is not None:
+                self.fields[name].widget = forms.Select(choices=options)
+
+    def _vocabulary_value(self, name):
+        value = self.cleaned_data.get(name) or ""
+        if not vocabulary.allowed(name, value, getattr(self.instance, name, "") or ""):
+            raise ValidationError(
+                _("“%(value)s” is not in the vocabulary. An editor can add it under Vocabulary."),
+                params={"value": value},
+                code="not_in_vocabulary",
+            )
+        return value
+
+    def clean_area(self):
+        return self._vocabulary_value("area")
+
+    def clean_category(self):
+        return self._vocabulary_value("category")
 
     def clean_tags(self):
         """taggit checks no length: a tag over its column's limit saved on SQLite and failed on
@@ -149,4 +170,51 @@ class RenameSourceForm(forms.Form):
         elif old and old == new:
             self.add_error("new", _("The new name is the same as the old one."))
         data["old"], data["new"] = old, new
+        return data
+
+
+UNCHANGED = "__unchanged__"  # no vocabulary value looks like this
+
+
+class BulkEditForm(forms.Form):
+    """What to change on every selected post; a field left at “no change” is not touched."""
+
+    area = forms.CharField(label=_("Area"), required=False, max_length=100)
+    category = forms.CharField(label=_("Category"), required=False, max_length=100)
+    series = forms.CharField(label=_("Series"), required=False, max_length=200)
+    add_tags = forms.CharField(label=_("Add tags"), required=False, help_text=_("Comma-separated."))
+    remove_tags = forms.CharField(label=_("Remove tags"), required=False, help_text=_("Comma-separated."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        keep = [(UNCHANGED, _("(no change)")), ("", _("(empty)"))]
+        for name in vocabulary.FIELDS:
+            options = vocabulary.choices(name)
+            self.fields[name].widget = forms.Select(choices=keep + (options[1:] if options else []))
+            self.fields[name].initial = UNCHANGED
+            if options is None:  # no vocabulary yet: free text, empty meaning no change
+                self.fields[name].widget = forms.TextInput(attrs={"placeholder": _("(no change)")})
+                self.fields[name].initial = ""
+        self.fields["series"].widget = forms.TextInput(attrs={"placeholder": _("(no change)")})
+
+    def clean(self):
+        data = super().clean()
+        changes = {}
+        for name in vocabulary.FIELDS:
+            value = data.get(name, "")
+            free = isinstance(self.fields[name].widget, forms.TextInput)
+            if value == UNCHANGED or (free and not value):
+                continue
+            if not vocabulary.allowed(name, value):
+                self.add_error(name, _("“%(value)s” is not in the vocabulary.") % {"value": value})
+            changes[name] = value
+        if data.get("series"):
+            changes["series"] = data["series"].strip()
+        for name in ("add_tags", "remove_tags"):
+            tags = parse_tags(data.get(name) or "")
+            if tags:
+                changes[name] = tags
+        if not changes and not self.errors:
+            raise ValidationError(_("Say what to change: every field is at “no change”."), code="nothing")
+        data["changes"] = changes
         return data

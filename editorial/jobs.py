@@ -18,6 +18,7 @@ The kinds:
 * ``glossary_decision``: an editor's decision on many entries (adopt, dismiss, merge);
 * ``tag_merge``: tags merged into one, each changed post with its own revision;
 * ``source_rename``: a speaker or guest renamed on every item naming it, with revisions;
+* ``bulk_edit``: area, category, series and tags changed on a selection, a revision per item;
 * ``rerender``: render posts' bodies again (all, or some);
 * ``publish_due``: a scheduled post's time has come.
 """
@@ -223,6 +224,13 @@ def _source_rename(job, progress):
     from . import content
 
     return content.rename_source(job.params["old"], job.params["new"], by=job.created_by, progress=progress)
+
+
+@handler("bulk_edit")
+def _bulk_edit(job, progress):
+    from . import content
+
+    return content.bulk_edit(job.params["posts"], job.params["changes"], by=job.created_by, progress=progress)
 
 
 @handler("rerender")

@@ -13,6 +13,7 @@ from .posts import (
     TagRedirect,
     validate_slug_text,
 )
+from .vocabulary import VocabularyTerm
 from .workflow import PREVIEW_SALT, PreviewLink, ReviewAssignment, StatusChange
 
 __all__ = [
@@ -35,5 +36,6 @@ __all__ = [
     "Status",
     "StatusChange",
     "TaggedPost",
+    "VocabularyTerm",
     "validate_slug_text",
 ]
