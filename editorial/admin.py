@@ -29,6 +29,7 @@ logger = logging.getLogger(__name__)
 
 LIST_DEFERRED = ["body", "body_zh_hans", "body_en", "body_html", "body_html_zh_hans", "body_html_en", "front_matter"]
 LIST_DEFERRED += ["toc", "summary", "summary_zh_hans", "summary_en", "insight", "insight_zh_hans", "insight_en"]
+LIST_DEFERRED += ["translation_state__passages", "translation_state__stale"]
 
 
 class PostEntityInline(admin.TabularInline):
@@ -52,6 +53,41 @@ class EnglishFilter(admin.SimpleListFilter):
             return queryset.exclude(title_en__isnull=True).exclude(title_en="")
         if self.value() == "no":
             return queryset.filter(title_en__isnull=True) | queryset.filter(title_en="")
+        return queryset
+
+
+class TranslationFilter(admin.SimpleListFilter):
+    """Items by translation state (models/translation_state.py)."""
+
+    title = _("translation")
+    parameter_name = "translation"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("stale", _("Originals changed since their Chinese")),
+            ("missing", _("Originals without Chinese")),
+            ("no-title", _("No English title")),
+            ("no-summary", _("No English summary")),
+            ("complete", _("Complete")),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "stale":
+            return queryset.filter(translation_state__stale_count__gt=0)
+        if value == "missing":
+            return queryset.filter(translation_state__missing__gt=0)
+        if value == "no-title":
+            return queryset.filter(translation_state__english_title=False)
+        if value == "no-summary":
+            return queryset.filter(translation_state__english_summary=False)
+        if value == "complete":
+            return queryset.filter(
+                translation_state__stale_count=0,
+                translation_state__missing=0,
+                translation_state__english_title=True,
+                translation_state__english_summary=True,
+            )
         return queryset
 
 
@@ -92,10 +128,21 @@ class PostAdmin(EditorDeskMixin, WorkflowAdminMixin, VersionAdmin, TabbedTransla
     change_list_template = "admin/editorial/post/change_list.html"
     change_form_template = "admin/editorial/post/change_form.html"
     object_history_template = "admin/editorial/post/object_history.html"
-    list_display = ["title", "kind", "status", "is_public", "date", "category", "has_english", "author", "updated_at"]
+    list_display = ["title", "kind", "status", "is_public", "date", "category", "has_english", "translation"]
+    list_display += ["author", "updated_at"]
     list_display_links = ["title"]
-    list_filter = ["kind", "status", MineFilter, EnglishFilter, "unlisted", "area", "category", TagFilter]
-    list_select_related = ["author"]
+    list_filter = [
+        "kind",
+        "status",
+        MineFilter,
+        EnglishFilter,
+        TranslationFilter,
+        "unlisted",
+        "area",
+        "category",
+        TagFilter,
+    ]
+    list_select_related = ["author", "translation_state"]
     search_fields = ["title_zh_hans", "title_en", "summary_zh_hans", "summary_en", "slug", "speaker", "guest"]
     date_hierarchy = "date"
     list_per_page = 50
@@ -152,6 +199,18 @@ class PostAdmin(EditorDeskMixin, WorkflowAdminMixin, VersionAdmin, TabbedTransla
             # The list shows none of the bodies; at 10,000 posts, loading them is most of its time.
             queryset = queryset.defer(*LIST_DEFERRED)
         return queryset
+
+    @admin.display(description=_("translation"))
+    def translation(self, obj):
+        state = getattr(obj, "translation_state", None)
+        if state is None or not state.originals:
+            return "—"
+        parts = []
+        if state.missing:
+            parts.append(_("%(n)d without Chinese") % {"n": state.missing})
+        if state.stale_count:
+            parts.append(_("%(n)d changed originals") % {"n": state.stale_count})
+        return " · ".join(parts) or _("%(n)d passages, all translated") % {"n": state.originals}
 
     @admin.display(boolean=True, description=_("English"), ordering="title_en")
     def has_english(self, obj):

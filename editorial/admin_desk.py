@@ -13,17 +13,18 @@ import contextlib
 import datetime
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone, translation
 from django.utils.csp import CSP
 from django.utils.translation import gettext as _
 from taggit.utils import parse_tags
 
-from . import passages, rendering, slugs, views, workflow
-from .models import Autosave, Post
+from . import passages, rendering, slugs, translation_state, views, workflow
+from .models import Autosave, Post, TranslationState
 
 # What the live preview takes from the form: the texts of each language, and plain fields.
 TRANSLATED = ("title", "summary", "insight", "body")
@@ -48,6 +49,7 @@ class EditorDeskMixin:
             path("passages/", view(self.passages_view), name="editorial_post_passages"),
             path("live-preview/", view(self.live_preview_view), name="editorial_post_live_preview"),
             path("<int:pk>/live-preview/", view(self.live_preview_view), name="editorial_post_live_preview"),
+            path("<int:pk>/translation-checked/", view(self.translation_checked_view), name="editorial_post_checked"),
             path("autosave/", view(self.autosave_view), name="editorial_post_autosave"),
             path("<int:pk>/autosave/", view(self.autosave_view), name="editorial_post_autosave"),
             *super().get_urls(),
@@ -65,7 +67,14 @@ class EditorDeskMixin:
                 "base_version": kept.base_version,
                 "stale": post is not None and kept.base_version != post.version,
             }
+        state = TranslationState.objects.filter(post=post).first() if post is not None else None
+        stale = [
+            {**entry, "diff": translation_state.word_diff(entry.get("old"), entry.get("new"))}
+            for entry in (state.stale if state else [])
+        ]
         return {
+            "translation": state,
+            "stale": stale,
             "desk": {
                 "preview": reverse("admin:editorial_post_live_preview", args=args),
                 "autosave": reverse("admin:editorial_post_autosave", args=args),
@@ -73,7 +82,7 @@ class EditorDeskMixin:
                 "kept": autosave,
                 "language": translation.get_language(),
                 "labels": desk_labels(),
-            }
+            },
         }
 
     def _editable(self, request, pk):
@@ -95,6 +104,14 @@ class EditorDeskMixin:
         if not (self.has_view_or_change_permission(request, post) and workflow.may_view(request.user, post)):
             raise PermissionDenied
         return post
+
+    @_post_only
+    def translation_checked_view(self, request, pk):
+        """The Chinese of a stale passage (or of all) is right for its changed original."""
+        post = self._editable(request, pk)
+        translation_state.checked(post, request.POST.get("chinese") or None)
+        messages.success(request, _("Marked as checked."))
+        return redirect("admin:editorial_post_change", pk)
 
     @_post_only
     def passages_view(self, request):

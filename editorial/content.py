@@ -31,7 +31,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import caching, glossary_curation, glossary_sync, jobs, search
+from . import caching, glossary_curation, glossary_sync, jobs, search, translation_state
 from .models import GlossaryEntry, GlossaryUse, Job, Post, SlugRedirect, Status, StatusChange
 
 # --- before and after a change of one item ---------------------------------------------
@@ -76,6 +76,7 @@ def saved(post, *, before=None, created=False, by=None, found=None, tokens=None,
     else:
         glossary_touched(glossary_sync.record(post, found, created=created))
     search.index_post(post, tokens, created=created)
+    translation_state.update(post)
     if reversion.is_active():
         reversion.add_to_revision(post)  # again: its tags and mentions are saved now
     old_status = before.status if before else Status.DRAFT

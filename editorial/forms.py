@@ -5,7 +5,7 @@ from taggit.models import Tag
 from taggit.utils import parse_tags
 
 from . import revisions, vocabulary
-from .models import Post, Status
+from .models import Post, Status, TranslationState
 from .widgets import PassageEditor
 
 
@@ -18,6 +18,9 @@ class PostAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["loaded_version"].initial = self.instance.version
+            state = TranslationState.objects.filter(post=self.instance).only("stale").first()
+            if state is not None and state.stale and "body_zh_hans" in self.fields:
+                self.fields["body_zh_hans"].widget.stale = {entry["chinese"] for entry in state.stale}
         for name in vocabulary.FIELDS:
             options = vocabulary.choices(name, getattr(self.instance, name, "") or "") if name in self.fields else None
             if options is not None:

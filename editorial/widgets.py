@@ -8,7 +8,7 @@ Without JavaScript the textarea is all there is, as before.
 from django import forms
 from django.urls import reverse
 
-from . import passages
+from . import passages, translation_state
 
 
 class PassageEditor(forms.Textarea):
@@ -22,6 +22,11 @@ class PassageEditor(forms.Textarea):
         context = super().get_context(name, value, attrs)
         # A form shown again after a refused save holds the text as the browser sent it (CRLF).
         context["passages"] = passages.split((self.format_value(value) or "").replace("\r\n", "\n"))
+        stale = getattr(self, "stale", None)
+        if stale:
+            for passage in context["passages"]["passages"]:
+                chinese = (passage["label"] + passage["text"]).strip()
+                passage["stale"] = bool(chinese) and translation_state.digest(chinese) in stale
         context["split_url"] = reverse("admin:editorial_post_passages")
         context["passages_id"] = f"{context['widget']['attrs'].get('id', name)}-passages"
         return context

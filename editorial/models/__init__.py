@@ -13,6 +13,7 @@ from .posts import (
     TagRedirect,
     validate_slug_text,
 )
+from .translation_state import TranslationState
 from .vocabulary import VocabularyTerm
 from .workflow import PREVIEW_SALT, PreviewLink, ReviewAssignment, StatusChange
 
@@ -36,6 +37,7 @@ __all__ = [
     "Status",
     "StatusChange",
     "TaggedPost",
+    "TranslationState",
     "VocabularyTerm",
     "validate_slug_text",
 ]

@@ -128,6 +128,7 @@
     var p = this.state.passages[Number(row.getAttribute("data-index"))];
     if (field.classList.contains("passage-text")) {
       p.text = field.value;
+      if (p.stale) { p.stale = false; row.classList.remove("stale"); }
       row.classList.toggle("missing", Boolean(p.original) && !p.text.trim());
     } else if (field.classList.contains("passage-original")) {
       p.original.text = field.value;
@@ -161,6 +162,10 @@
     var row = el("div", { class: "passage", role: "listitem", "data-index": String(index) });
     if (p.heading) row.classList.add("heading");
     if (p.original && !p.text.trim()) row.classList.add("missing");
+    if (p.stale) {
+      row.classList.add("stale");
+      row.appendChild(el("p", { class: "passage-stale" }, this.t("stale")));
+    }
     var main = el("div", { class: "passage-main" });
     main.appendChild(el("span", { class: "passage-number", "aria-hidden": "true" }, String(number)));
     var speaker = SPEAKER.exec(p.label);
