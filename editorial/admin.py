@@ -20,6 +20,7 @@ from taggit.models import Tag
 
 from . import admin_glossary, admin_jobs, admin_vocabulary, content, jobs, rendering, search, sources, workflow  # noqa: F401 (admin_glossary, admin_jobs, admin_vocabulary register themselves)
 from .admin_desk import EditorDeskMixin
+from .admin_languages import LanguageLabelsMixin
 from .admin_workflow import MineFilter, WorkflowAdminMixin
 from .forms import BulkEditForm, ImportUploadForm, PostAdminForm, RenameSourceForm
 from .models import Entity, Post, PostEntity, Status
@@ -123,7 +124,7 @@ class TagFilter(admin.SimpleListFilter):
 
 
 @admin.register(Post)
-class PostAdmin(EditorDeskMixin, WorkflowAdminMixin, VersionAdmin, TabbedTranslationAdmin):
+class PostAdmin(EditorDeskMixin, WorkflowAdminMixin, LanguageLabelsMixin, VersionAdmin, TabbedTranslationAdmin):
     form = PostAdminForm
     change_list_template = "admin/editorial/post/change_list.html"
     change_form_template = "admin/editorial/post/change_form.html"

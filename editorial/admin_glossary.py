@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from modeltranslation.admin import TabbedTranslationAdmin
 
 from . import content, glossary, glossary_curation, jobs
+from .admin_languages import LanguageLabelsMixin
 from .models import GlossaryAlias, GlossaryEntry, GlossaryUse, GlossaryVariant
 from .slugs import unique_slug
 
@@ -115,7 +116,7 @@ class UseInline(PostRowsInline):
 
 
 @admin.register(GlossaryEntry)
-class GlossaryEntryAdmin(TabbedTranslationAdmin):
+class GlossaryEntryAdmin(LanguageLabelsMixin, TabbedTranslationAdmin):
     list_display = ["term", "english", "abbreviation", "public_posts", "posts", "in_index", "needs_review",
                     "conflict_summary", "definition_source"]  # fmt: skip
     list_filter = [NeedsReviewFilter, IndexFilter, "definition_source", "named_by_editor", "featured"]

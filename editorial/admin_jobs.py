@@ -13,10 +13,21 @@ from . import jobs
 from .models import Job
 
 
+class JobKindFilter(admin.SimpleListFilter):
+    title = gettext_lazy("kind")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        return list(jobs.KIND_LABELS.items())
+
+    def queryset(self, request, queryset):
+        return queryset.filter(kind=self.value()) if self.value() else queryset
+
+
 @admin.register(Job)
 class JobAdmin(admin.ModelAdmin):
-    list_display = ["title", "kind", "state_shown", "progress", "created_by", "created_at", "finished_at"]
-    list_filter = ["state", "kind"]
+    list_display = ["title", "kind_shown", "state_shown", "progress", "created_by", "created_at", "finished_at"]
+    list_filter = ["state", JobKindFilter]
     list_select_related = ["created_by"]
     search_fields = ["title", "summary"]
     list_per_page = 50
@@ -25,6 +36,10 @@ class JobAdmin(admin.ModelAdmin):
     # Everyone on the staff follows their own jobs (an author's upload); reviewers see all.
     def _sees_all(self, request):
         return request.user.is_superuser or request.user.has_perm("editorial.review_post")
+
+    @admin.display(description=gettext_lazy("kind"), ordering="kind")
+    def kind_shown(self, job):
+        return jobs.KIND_LABELS.get(job.kind, job.kind)
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).defer("params", "result")
@@ -92,3 +107,15 @@ class JobAdmin(admin.ModelAdmin):
             jobs.retry(job)
             messages.success(request, _("The job runs again from the beginning."))
         return redirect("admin:editorial_job_change", job.pk)
+
+
+def _hide_task_results():
+    """The worker's own queue table (django-tasks-db registers it in the admin, in English): editors
+    follow background work as jobs above, with progress and reports; the raw rows are no page of theirs."""
+    from django_tasks_db.models import DBTaskResult
+
+    if admin.site.is_registered(DBTaskResult):
+        admin.site.unregister(DBTaskResult)
+
+
+_hide_task_results()

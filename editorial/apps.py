@@ -12,10 +12,12 @@ class EditorialConfig(AppConfig):
         from taggit.models import Tag
 
         from . import checks  # noqa: F401 (registers the deployment checks)
+        from .interface_labels import name_apps
         from .models import Post, PostEntity, TaggedPost
         from .slugs import give_tag_a_slug
 
         pre_save.connect(give_tag_a_slug, sender=Tag, dispatch_uid="editorial-tag-slug")
+        name_apps()
         # No other signals: what a change does is editorial/content.py, called by every writer.
 
         # Every save through the admin, an import or a transition keeps a revision of the

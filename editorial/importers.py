@@ -29,6 +29,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, reset_queries, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import override
 from taggit.models import Tag
 
@@ -377,7 +378,7 @@ class _Importer:
             return report
         try:
             with transaction.atomic(), override("zh-hans"), reversion.create_revision():
-                reversion.set_comment(f"Imported from {kinds.get(kind).folder}/{slug}.md")
+                reversion.set_comment(_("Imported from %(file)s") % {"file": f"{kinds.get(kind).folder}/{slug}.md"})
                 self._upsert(kind, slug, document, values, prepared, digest, report)
                 if self.dry_run:
                     transaction.set_rollback(True)
@@ -455,7 +456,7 @@ class _Importer:
         _set_entities(post, {key: values[key] for key in ENTITY_KEYS}, self.names, created=created)
         content.saved(
             post, before=before, created=created, by=self.author, found=found, tokens=prepared.search_tokens,
-            reason="import", comment=f"imported from {kinds.get(kind).folder}/{slug}.md",
+            reason="import", comment=_("imported from %(file)s") % {"file": f"{kinds.get(kind).folder}/{slug}.md"},
         )  # fmt: skip
         report.action = "created" if created else "updated"
 

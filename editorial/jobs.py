@@ -32,12 +32,27 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import Job
 
 logger = logging.getLogger("editorial.jobs")
 
 HANDLERS = {}
+# What each kind of job is called in the admin.
+KIND_LABELS = {
+    "import": gettext_lazy("Import"),
+    "static": gettext_lazy("Static copy"),
+    "glossary": gettext_lazy("Glossary"),
+    "glossary_refresh": gettext_lazy("Glossary refresh"),
+    "glossary_decision": gettext_lazy("Glossary decision"),
+    "tag_merge": gettext_lazy("Tag merge"),
+    "source_rename": gettext_lazy("Source rename"),
+    "bulk_edit": gettext_lazy("Bulk edit"),
+    "rerender": gettext_lazy("Render again"),
+    "publish_due": gettext_lazy("Scheduled publication"),
+    "invalidate": gettext_lazy("Cache refresh"),
+}
 
 
 def handler(kind):

@@ -112,8 +112,8 @@ class Post(models.Model):
         _("body"),
         blank=True,
         help_text=_(
-            "Markdown. The original text of a passage follows it in a “View/Hide Original English” block, "
-            "as in the imported files."
+            "Edited as passages, each paragraph beside its original; the Markdown tab shows the text itself, "
+            "each original in the folding block after its paragraph, as in the imported files."
         ),
     )
     body_html = TranslatedTextField(_("rendered body"), blank=True, editable=False)
@@ -181,7 +181,7 @@ class Post(models.Model):
     # The file as it was last imported, byte for byte (zlib-compressed): an item nobody edited
     # exports as these bytes, an edited one as the smallest change to them (exporters.py).
     source_file = models.BinaryField(_("imported file"), null=True, blank=True, editable=False)
-    imported_at = models.DateTimeField(null=True, blank=True, editable=False)
+    imported_at = models.DateTimeField(_("imported at"), null=True, blank=True, editable=False)
 
     objects = PostQuerySet.as_manager()
 
@@ -376,9 +376,9 @@ class Entity(models.Model):
 class PostEntity(models.Model):
     """A post's mention of an entity, in the order of the post's list (repeats allowed)."""
 
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="entity_links")
-    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="post_links")
-    position = models.PositiveIntegerField()
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="entity_links", verbose_name=_("post"))
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="post_links", verbose_name=_("entity"))
+    position = models.PositiveIntegerField(_("position"))
 
     class Meta:
         verbose_name = _("mention")

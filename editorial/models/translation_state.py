@@ -9,7 +9,8 @@ checked. The counts are columns so the admin can list items by state.
 """
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .posts import Post
 
@@ -18,19 +19,25 @@ class TranslationState(models.Model):
     post = models.OneToOneField(Post, on_delete=models.CASCADE, related_name="translation_state")
     passages = models.JSONField(default=list, editable=False)  # [[chinese digest, original digest or None]]
     stale = models.JSONField(default=list, editable=False)  # [{"chinese", "old", "new", "text"}]
-    originals = models.PositiveIntegerField(_("passages with an original"), default=0)
-    missing = models.PositiveIntegerField(_("originals without Chinese"), default=0, db_index=True)
-    stale_count = models.PositiveIntegerField(_("originals changed since their Chinese"), default=0, db_index=True)
-    english_title = models.BooleanField(_("English title"), default=False)
-    english_summary = models.BooleanField(_("English summary"), default=False)
-    updated_at = models.DateTimeField(_("checked"), auto_now=True)
+    originals = models.PositiveIntegerField(gettext_lazy("passages with an original"), default=0)
+    missing = models.PositiveIntegerField(gettext_lazy("originals without Chinese"), default=0, db_index=True)
+    stale_count = models.PositiveIntegerField(
+        gettext_lazy("originals changed since their Chinese"), default=0, db_index=True
+    )
+    english_title = models.BooleanField(gettext_lazy("English title"), default=False)
+    english_summary = models.BooleanField(gettext_lazy("English summary"), default=False)
+    updated_at = models.DateTimeField(gettext_lazy("checked"), auto_now=True)
 
     class Meta:
-        verbose_name = _("translation state")
-        verbose_name_plural = _("translation states")
+        verbose_name = gettext_lazy("translation state")
+        verbose_name_plural = gettext_lazy("translation states")
 
     def __str__(self):
-        return f"{self.post_id}: {self.missing} missing, {self.stale_count} stale"
+        return _("%(post)s: %(missing)d without Chinese, %(stale)d changed originals") % {
+            "post": self.post_id,
+            "missing": self.missing,
+            "stale": self.stale_count,
+        }
 
     @property
     def complete(self):

@@ -30,7 +30,7 @@ class StatusChange(models.Model):
         indexes = [models.Index(fields=["post", "-at"], name="statuschange_post_at")]
 
     def __str__(self):
-        return f"{self.post_id}: {self.from_status} → {self.to_status}"
+        return f"{self.post_id}: {self.get_from_status_display()} → {self.get_to_status_display()}"
 
 
 class PreviewLink(models.Model):
