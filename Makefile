@@ -39,9 +39,10 @@ test-fast: install
 	$(PY) -m pytest -m unit -q $(PYTEST_ARGS)
 
 # Pictures of each kind of reading page at 390 and 1440 px, both languages, for docs/reading.md
-# (taken by the reading matrix's browser test).
+# (taken by the reading matrix's browser test), and of the editor's desk for docs/editing.md.
 screenshots: install
 	READING_SCREENSHOTS=docs/screenshots $(PY) -m pytest -q tests/test_reading_matrix.py -k paper-light
+	DESK_SCREENSHOTS=docs/screenshots $(PY) -m pytest -q tests/test_editor_desk_browser.py -k "passages or preview"
 
 # Static checks CI runs before the suite.
 check: install

@@ -5,6 +5,7 @@ warning before leaving unsaved changes, and Ctrl+S.
 Drives Debian's Chromium through Playwright; screenshots go to test-artifacts/.
 """
 
+import os
 import shutil
 from pathlib import Path
 
@@ -16,7 +17,8 @@ from editorial.models import Autosave, Post
 from .conftest import CHROMIUM
 from .factories import PostFactory
 
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+# Screenshots for docs/editing.md: `make screenshots` sets DESK_SCREENSHOTS=docs/screenshots.
+ARTIFACTS = Path(os.environ.get("DESK_SCREENSHOTS") or Path(__file__).resolve().parent.parent / "test-artifacts")
 
 pytestmark = [
     pytest.mark.browser,
@@ -89,6 +91,7 @@ def test_passages_show_each_paragraph_beside_its_original_and_save_what_was_type
         original_box = second.locator(".passage-original").bounding_box()
         assert original_box["x"] > text_box["x"] + text_box["width"] - 1
     ARTIFACTS.mkdir(exist_ok=True)
+    page.evaluate("() => window.scrollTo(0, document.querySelector('.body-desk').getBoundingClientRect().top + window.scrollY - 120)")
     page.screenshot(path=ARTIFACTS / f"editor-passages-{page.width}.png")
 
     # Nothing typed: the body the form would save is the stored one, byte for byte.
@@ -169,13 +172,15 @@ def test_live_preview_shows_the_unsaved_text_in_the_readers_page_in_each_mode(
     page.locator(".desk-choice", has_text="并排").click()
     frame.locator(".post-body.mode-both").wait_for()
     assert frame.locator("details.original[open]").count() == 2
+    ARTIFACTS.mkdir(exist_ok=True)
+    passage(desk, 2).locator(".passage-text").scroll_into_view_if_needed()
+    page.screenshot(path=ARTIFACTS / f"editor-preview-{page.width}.png")
     # The reader's own mode links switch the preview's mode, and stay in the preview.
     frame.locator(".reading-modes a", has_text="英文").click()  # this post's originals are English
     frame.locator(".post-body.mode-original").wait_for()
     assert frame.locator(".post-body", has_text="这句话还没有保存。").count() == 1
     page.locator(".desk-choice", has_text="英文页面").click()
     frame.locator("article.post[lang=en]").wait_for()
-    page.screenshot(path=ARTIFACTS / f"editor-preview-{page.width}.png")
 
     stored = Post.objects.get(pk=post.pk)
     assert "这句话还没有保存" not in stored.body_zh_hans  # a preview saves nothing
