@@ -91,7 +91,9 @@ def test_passages_show_each_paragraph_beside_its_original_and_save_what_was_type
         original_box = second.locator(".passage-original").bounding_box()
         assert original_box["x"] > text_box["x"] + text_box["width"] - 1
     ARTIFACTS.mkdir(exist_ok=True)
-    page.evaluate("() => window.scrollTo(0, document.querySelector('.body-desk').getBoundingClientRect().top + window.scrollY - 120)")
+    page.evaluate(
+        "() => window.scrollTo(0, document.querySelector('.body-desk').getBoundingClientRect().top + window.scrollY - 120)"
+    )
     page.screenshot(path=ARTIFACTS / f"editor-passages-{page.width}.png")
 
     # Nothing typed: the body the form would save is the stored one, byte for byte.
