@@ -27,12 +27,11 @@ def workflow_counts(context):
     )
 
 
-_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
-
-
 @register.filter
 def utf8_json_script(value, element_id):
     """Django's json_script without escaping every Chinese character to \\uXXXX: a body of the
     real site's largest note took 1.8 MB that way (six bytes a character) instead of 1.2 MB."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":")).translate(_SCRIPT_ESCAPES)
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    # str.replace, not str.translate: on the largest real body (1.2 MB of JSON) 3 ms against 140.
+    text = text.replace("&", "\\u0026").replace("<", "\\u003C").replace(">", "\\u003E")
     return format_html('<script id="{}" type="application/json">{}</script>', element_id, mark_safe(text))  # noqa: S308 - <, > and & escaped above
