@@ -66,7 +66,8 @@ class Texts(HTMLParser):
             self.skipping.pop()
 
     def handle_data(self, data):
-        if not self.skipping and not re.match(r"\s*(/|https?://)", data):  # an address shown as a link
+        # Not an address shown as a link, nor a masked value (a password hash's salt: "dcec*****").
+        if not self.skipping and not re.match(r"\s*(/|https?://)", data) and "****" not in data:
             self.parts.append(data)
 
 
@@ -177,3 +178,16 @@ def test_every_admin_page_reads_in_chinese_and_shows_no_server_path(admin_client
             problems[url] = sorted(words)
         assert str(settings.BASE_DIR) not in html and "/tmp/" not in html, f"{url} shows a server path"
     assert not problems, "\n".join(f"{url}: {' '.join(words)}" for url, words in problems.items())
+
+
+def test_the_admins_scripts_say_their_time_zone_note_in_chinese(admin_client):
+    """Under every date and time field Django's script warns an editor outside the server's time
+    zone; Django 6.1's catalogue has no Chinese for that note yet (locale/…/djangojs.po does)."""
+    import json
+
+    script = admin_client.get(reverse("admin:jsi18n"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    catalog = json.loads(re.search(r"const newcatalog = (\{.*?\});", script, re.DOTALL).group(1))
+    for direction in ("ahead", "behind"):
+        key = f"Note: Enter times in the %(timezone)s timezone. (You are %(offset)s hour {direction}.)"
+        assert catalog[key][0].startswith("注意：请按 %(timezone)s 时区输入时间")
+    assert catalog["server"] == "服务器"
