@@ -543,8 +543,9 @@ class TagAdmin(admin.ModelAdmin):
         return redirect("admin:editorial_job_change", job.pk)
 
     def save_model(self, request, obj, form, change):
+        old_slug = Tag.objects.filter(pk=obj.pk).values_list("slug", flat=True).first() if change else None
         super().save_model(request, obj, form, change)
-        content.tags_changed([obj.pk])
+        content.tag_renamed(obj, old_slug)
 
     def delete_model(self, request, obj):
         with transaction.atomic():

@@ -331,6 +331,18 @@ def merge_tags(tag_ids, *, by=None, progress=None):
     return summary % {"n": len(others), "target": target.name, "posts": len(post_ids)}, {"posts": len(post_ids)}
 
 
+def tag_renamed(tag, old_slug=None):
+    """A tag was saved in the admin, perhaps renamed: its old address (``old_slug``) redirects to
+    its new one, as a merged tag's does, and readers see the new name on every item."""
+    from .models import TagRedirect
+
+    if old_slug and old_slug != tag.slug:
+        with transaction.atomic():
+            TagRedirect.objects.filter(slug=tag.slug).delete()  # the address is this tag's again
+            TagRedirect.objects.update_or_create(slug=old_slug, defaults={"tag": tag})
+    tags_changed([tag.pk])
+
+
 def rename_source(old, new, *, by=None, progress=None):
     """The ``source_rename`` job: the source (speaker or guest) ``old`` is called ``new`` on
     every item naming it, each in its own transaction and revision ("Source renamed: …")."""

@@ -9,6 +9,7 @@ from django.urls import reverse
 from reversion.models import Version
 from taggit.models import Tag
 
+from editorial import content
 from editorial.models import Post
 
 from .factories import PostFactory
@@ -89,3 +90,28 @@ def test_one_tag_selected_is_refused_with_a_message(admin_client):
     )
     assert "请选择两个或更多标签进行合并。" in response.content.decode()
     assert not reversion.models.Revision.objects.filter(comment__contains="合并").exists()
+
+
+def test_renaming_a_tag_keeps_its_old_address_working(admin_client, django_capture_on_commit_callbacks):
+    for n in range(5):
+        tagged(f"rn-{n}", "大模型")  # enough posts for a tag page
+    tag = Tag.objects.get(name="大模型")
+    old_slug = tag.slug
+    # In the admin a rename changes the name; the address (slug, read-only there) stays.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(reverse("admin:taggit_tag_change", args=[tag.pk]), {"name": "大语言模型"})
+    assert response.status_code == 302
+    page = admin_client.get(f"/zh/tags/{quote(old_slug)}/")
+    assert page.status_code == 200 and "大语言模型" in page.content.decode()
+    # A new address (given by a script or a future form) redirects from the old one …
+    Tag.objects.filter(pk=tag.pk).update(slug="da-yu-yan-mo-xing")
+    with django_capture_on_commit_callbacks(execute=True):
+        content.tag_renamed(Tag.objects.get(pk=tag.pk), old_slug)
+    moved = admin_client.get(f"/zh/tags/{quote(old_slug)}/")
+    assert moved.status_code == 301 and moved["Location"] == "/zh/tags/da-yu-yan-mo-xing/"
+    # … and going back makes the address the tag's own again, not a redirect to itself.
+    Tag.objects.filter(pk=tag.pk).update(slug=old_slug)
+    with django_capture_on_commit_callbacks(execute=True):
+        content.tag_renamed(Tag.objects.get(pk=tag.pk), "da-yu-yan-mo-xing")
+    assert admin_client.get(f"/zh/tags/{quote(old_slug)}/").status_code == 200
+    assert admin_client.get("/zh/tags/da-yu-yan-mo-xing/").status_code == 301
