@@ -134,7 +134,10 @@ class EditorDeskMixin:
             defaults={"fields": fields, "base_version": int(loaded) if loaded.isdigit() else None},
         )
         when = timezone.localtime(kept.saved_at).strftime("%H:%M:%S")
-        return JsonResponse({"saved_at": when, "message": _("Autosaved at %(when)s (not published).") % {"when": when}})
+        answer = {"saved_at": when, "message": _("Autosaved at %(when)s (not published).") % {"when": when}}
+        if post is not None and kept.base_version is not None and kept.base_version != post.version:
+            answer["conflict"] = _conflict(post)
+        return JsonResponse(answer)
 
     def forget_autosave(self, request, post, *, created=False):
         """A save keeps what was typed: the autosave of it (and, for a new post, the one kept
@@ -162,6 +165,28 @@ class EditorDeskMixin:
         response["X-Frame-Options"] = "SAMEORIGIN"
         response._csp_config = {**settings.SECURE_CSP, "frame-ancestors": [CSP.SELF]}
         return response
+
+
+def _conflict(post):
+    """What an editor is told while typing when someone else has saved the post since the form
+    was opened: the save will be refused (the stale-edit check), so they know before they try."""
+    from . import revisions
+
+    latest = revisions.versions_of(post).first()
+    who = getattr(latest.revision.user, "username", None) if latest else None
+    when = timezone.localtime(post.updated_at).strftime("%H:%M")
+    if who:
+        message = _("%(who)s saved this post at %(when)s, after you opened it.") % {"who": who, "when": when}
+    else:
+        message = _("This post was saved at %(when)s, after you opened it.") % {"when": when}
+    return (
+        message
+        + " "
+        + _(
+            "Saving will be refused and show what changed; your text stays here and in the autosave. "
+            "Open the post in another tab to see the newer version."
+        )
+    )
 
 
 def desk_labels():

@@ -160,3 +160,15 @@ def test_a_new_posts_autosave_is_forgotten_once_it_is_saved(client, editor):
     client.post(reverse("admin:editorial_post_autosave"), {"title_zh_hans": "草稿中", "kind": "note"})
     assert Autosave.objects.filter(post=None).exists()
     assert desk_data(client.get(reverse("admin:editorial_post_add")))["kept"]["fields"]["title_zh_hans"] == ["草稿中"]
+
+
+def test_autosave_tells_the_editor_at_once_when_someone_else_saved_the_post(client, editor, post):
+    url = reverse("admin:editorial_post_autosave", args=[post.pk])
+    assert "conflict" not in client.post(url, post_form_data(post, title_zh_hans="我的修改")).json()
+    other = UserFactory(username="olga", is_staff=True, is_superuser=True)
+    client.force_login(other)
+    client.post(reverse("admin:editorial_post_change", args=[post.pk]), post_form_data(post, title_zh_hans="她的修改"))
+    assert Post.objects.get(pk=post.pk).title_zh_hans == "她的修改"
+    client.force_login(editor)
+    answer = client.post(url, post_form_data(post, title_zh_hans="我的修改，接着打")).json()  # the form's old version
+    assert answer["conflict"].startswith("olga 在") and "保存会被拒绝" in answer["conflict"]

@@ -83,8 +83,9 @@
     Object.keys(SKIP).forEach(function (name) { if (name !== "csrfmiddlewaretoken") body.delete(name); });
     post(desk.autosave, body).then(function (answer) {
       sent = now;
-      status.textContent = answer.message;
-      status.classList.remove("failed");
+      // Someone else saved the post since this form was opened: say so now, not at the save.
+      status.textContent = answer.conflict ? answer.message + " " + answer.conflict : answer.message;
+      status.classList.toggle("failed", Boolean(answer.conflict));
     }).catch(function () {
       status.textContent = labels.autosave_failed;
       status.classList.add("failed");
