@@ -15,12 +15,14 @@ import datetime
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseNotAllowed, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone, translation
 from django.utils.csp import CSP
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from taggit.utils import parse_tags
 
 from . import passages, rendering, slugs, translation_state, views, workflow
@@ -32,14 +34,7 @@ PLAIN = ("kind", "slug", "speaker", "guest", "source_url", "area", "category", "
 NOT_KEPT = {"csrfmiddlewaretoken", "loaded_version", "_save", "_continue", "_addanother"}
 
 
-def _post_only(view):
-    def wrapped(self, request, *args, **kwargs):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        return view(self, request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    return wrapped
+_post_only = method_decorator(require_POST)
 
 
 class EditorDeskMixin:
