@@ -252,6 +252,10 @@ def in_process_arguments(doc, **extra):
     if args.database_url:
         args.database = "postgresql" if args.database_url.startswith("postgres") else "sqlite"
     setup_django(args.database_url or ensure_seeded(args.database, args.posts), CACHE_URL="locmem://")
+    if args.database_url:  # seeding collects the static files; a database made otherwise needs them too
+        from django.core.management import call_command
+
+        call_command("collectstatic", interactive=False, verbosity=0)
     from editorial.middleware import PublicPageCacheMiddleware
 
     PublicPageCacheMiddleware.key = staticmethod(lambda request: None)
