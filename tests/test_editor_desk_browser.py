@@ -250,3 +250,39 @@ def test_restoring_an_autosave_over_a_newer_version_is_refused_and_keeps_every_c
     # Every typed character is still in the form, in its passages too.
     assert "我在旧版本上打的字。" in body_in_form(page)
     assert page.locator(".passage-text").evaluate_all("es => es.some(e => e.value === '我在旧版本上打的字。')")
+
+
+def test_while_typing_the_editor_learns_that_someone_else_saved_the_post(page, live_server, django_user_model, post):
+    desk = open_form(page, live_server, django_user_model, post)
+    other = Post.objects.get(pk=post.pk)
+    other.title_zh_hans = "同事改过的标题"
+    other.save()
+    content.saved(other)
+    passage(desk, 2).locator(".passage-text").fill("我还在打字。")
+    status = page.locator(".desk-status.failed")
+    status.wait_for()
+    assert "保存会被拒绝" in status.inner_text()
+
+
+def test_a_passage_whose_original_changed_is_marked_until_its_chinese_is_edited(
+    page, live_server, django_user_model, post
+):
+    import reversion
+
+    from editorial.models import TranslationState
+
+    with reversion.create_revision():  # as an import or the admin keeps it
+        post.save()
+    # A re-import corrects the first spoken original; its Chinese stays as it was.
+    post.body_zh_hans = post.body_zh_hans.replace("Welcome to the show.", "Welcome, everyone, to the show.")
+    with reversion.create_revision():
+        post.save()
+        content.saved(post)
+    assert TranslationState.objects.get(post=post).stale_count == 1
+    desk = open_form(page, live_server, django_user_model, post)
+    stale = desk.locator(".passage.stale")
+    assert stale.count() == 1
+    assert stale.locator(".passage-text").input_value() == "欢迎来到节目。"
+    assert page.locator(".word-diff ins", has_text="everyone").count() == 1
+    stale.locator(".passage-text").fill("欢迎各位来到节目。")
+    assert desk.locator(".passage.stale").count() == 0
