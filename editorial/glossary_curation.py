@@ -429,18 +429,6 @@ def merge(target, others):
     target.save()
 
 
-def spellings(entry, limit=20):
-    """ "Also written": how public posts write the term, besides its names (never a draft's)."""
-    shown = {glossary.normalize(entry.term), glossary.normalize(entry.english), glossary.normalize(entry.abbreviation)}
-    found = {}
-    uses = GlossaryUse.objects.filter(entry=entry, post__in=Post.objects.listed()).values_list("term", "chinese")
-    for term, chinese in uses[:2000]:
-        for text in (term, chinese):
-            if text and glossary.normalize(text) not in shown:
-                found.setdefault(glossary.normalize(text), text)
-    return sorted(found.values())[:limit]
-
-
 def review_queue():
     """Entries to review, those whose decision reaches the most public posts first."""
     return GlossaryEntry.objects.needs_review().order_by("-public_posts", "-posts", "pk")

@@ -36,7 +36,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from . import kinds
+from . import kinds, page_data
 
 logger = logging.getLogger(__name__)
 
@@ -244,6 +244,8 @@ def build(outdir, *, workers=None, progress=None):
     for kind, slug in SlugRedirect.objects.filter(post__in=Post.objects.public()).values_list("kind", "slug"):
         batch += [path for path in post_paths(kind, slug) if path.endswith("/")]  # old addresses
     seen, written = set(batch), set()
+    seen |= {twin for path in batch for twin in _twins(path)}
+    batch = [path for path in batch if not _is_twin(path)]
     with _pool(workers) as render_all:
         while batch:
             found = set()
@@ -255,7 +257,9 @@ def build(outdir, *, workers=None, progress=None):
                 report.written += changed
                 report.unchanged += not changed
                 found |= links
-            batch = sorted(found - seen)
+            found |= {"/zh" + path[3:] for path in found if _is_twin(path)}  # rendered as its twin
+            found |= {twin for path in found for twin in _twins(path)}
+            batch = sorted(path for path in found - seen if not _is_twin(path))
             seen |= found
             if progress:
                 progress(len(written))
@@ -276,19 +280,40 @@ def _render_chunk(outdir, paths):
     if _worker_renderer is None:
         _worker_renderer = _Renderer()
     results = []
-    for path in paths:
-        try:
-            status, content = _worker_renderer.get(path)
-            if status not in (200, 301):
-                results.append((path, status, False, set()))
-                continue
-            target = file_for(outdir, path)
-            links = _links(content) if target.suffix == ".html" and status == 200 else set()
-            results.append((path, status, _write(target, content), links))
-        except Exception:  # one page that cannot be written is reported; the batch goes on
-            logger.exception("static copy: %s could not be written", path)
-            results.append((path, "error", False, set()))
+    with page_data.preloaded(paths):  # what these pages list, fetched for all of them at once
+        for path in paths:
+            results.extend(_render_one(outdir, path, _twins(path)))
     return results
+
+
+# An item's Markdown file is the same in every language (its bytes, not a page about it):
+# rendered once, under /zh/, and written under /en/ too.
+_SOURCE_FILE = re.compile(r"^/zh(/.+/source\.md)$")
+
+
+def _twins(path):
+    match = _SOURCE_FILE.match(path)
+    return [f"/en{match.group(1)}"] if match else []
+
+
+def _is_twin(path):
+    return path.startswith("/en/") and bool(_SOURCE_FILE.match("/zh" + path[3:]))
+
+
+def _render_one(outdir, path, twins=()):
+    """[(path, status, whether the file changed, links)] for the page and the ``twins`` that
+    hold the same bytes; a page that cannot be written is reported, and the batch goes on."""
+    paths = [path, *twins]
+    try:
+        status, content = _worker_renderer.get(path)
+        if status not in (200, 301):
+            return [(each, status, False, set()) for each in paths]
+        target = file_for(outdir, path)
+        links = _links(content) if target.suffix == ".html" and status == 200 else set()
+        return [(each, status, _write(file_for(outdir, each), content), links) for each in paths]
+    except Exception:
+        logger.exception("static copy: %s could not be written", path)
+        return [(each, "error", False, set()) for each in paths]
 
 
 @contextmanager

@@ -9,7 +9,7 @@ from django.db import DatabaseError, IntegrityError, InterfaceError
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -19,10 +19,10 @@ from django.utils.translation import get_language, get_language_from_request, ov
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
-from . import caching, glossary_curation, kinds, redirects, rendering, search, site_address, workflow
+from . import caching, kinds, page_data, redirects, rendering, search, site_address, workflow
 from .exporters import item_file, posts_for_export
 from .glossary import normalize
-from .models import Entity, GlossaryEntry, GlossaryUse, Post, PreviewLink, TaggedPost, TagRedirect
+from .models import GlossaryEntry, GlossaryUse, Post, PreviewLink, TaggedPost, TagRedirect
 from .sources import names_in, series_index, series_slug, source_index
 
 
@@ -147,8 +147,8 @@ class EntityDetailView(ListView):
     paginate_by = 30
 
     def get_queryset(self):
-        self.entity = get_object_or_404(Entity.objects.public(), kind=self.kwargs["kind"], slug=self.kwargs["slug"])
-        return Post.objects.listed().filter(entity_links__entity=self.entity).distinct().cards()
+        self.entity, posts = page_data.entity_page(self.kwargs["kind"], self.kwargs["slug"])
+        return posts
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(entity=self.entity, **kwargs)
@@ -243,22 +243,14 @@ class GlossaryDetailView(DetailView):
     template_name = "editorial/glossaryentry_detail.html"
     context_object_name = "entry"
 
-    def get_queryset(self):
-        return GlossaryEntry.objects.public()
-
-    posts_shown = 30
+    def get_object(self, queryset=None):
+        entry, self.posts, self.spellings = page_data.glossary_entry(self.kwargs["slug"])
+        return entry
 
     def get_context_data(self, **kwargs):
-        entry = self.object
-        uses = GlossaryUse.objects.filter(entry=entry, post__in=Post.objects.listed())
-        posts = Post.objects.filter(pk__in=uses.values("post_id")).cards()
-        shown = list(posts[: self.posts_shown + 1])  # one more tells whether there are more
-        more = len(shown) > self.posts_shown
+        shown = page_data.GLOSSARY_POSTS_SHOWN  # one more is fetched: it tells whether there are more
         return super().get_context_data(
-            posts=shown[: self.posts_shown],
-            more=more,
-            spellings=glossary_curation.spellings(entry),
-            **kwargs,
+            posts=self.posts[:shown], more=len(self.posts) > shown, spellings=self.spellings, **kwargs
         )
 
 
@@ -329,7 +321,7 @@ class TagDetailView(ListView):
 
     def get_queryset(self):
         self.tag = tag_page(self.kwargs["slug"])
-        return Post.objects.listed().filter(tagged_items__tag_id=self.tag.pk).cards()
+        return page_data.tag_posts(self.tag)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)
@@ -353,7 +345,7 @@ class SourceDetailView(ListView):
         self.source = source_index().get(self.kwargs["slug"])
         if self.source is None:
             raise Http404("No such source.")
-        return Post.objects.listed().filter(pk__in=self.source.post_ids).cards()
+        return page_data.source_posts(self.source)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(source=self.source, **kwargs)

@@ -72,7 +72,7 @@ class PostQuerySet(models.QuerySet):
 
     def cards(self):
         """What a list of posts shows (includes/post_cards.html), newest first, never the bodies."""
-        return self.only(*CARD_FIELDS).order_by("-published_at", "slug")
+        return self.only(*CARD_FIELDS).order_by("-published_at", "slug", "pk")
 
     def in_review(self):
         return self.filter(status=Status.REVIEW)
