@@ -31,12 +31,15 @@ def patched(source, meta, body):
     """The file ``source`` (bytes) rewritten to hold ``meta`` and ``body``; ``source`` itself
     when neither differs from what it says."""
     document = frontmatter.read(source)
-    _parsed, imported_body = originals.normalize_parsed(document.body)
     changed_keys = [key for key in {**document.meta, **meta} if not _same(document.meta.get(key), meta.get(key), key)]
-    if not changed_keys and body == imported_body:
+    if body == document.body:  # the file's own body (most files need no repair): no need to parse it
+        new_body = document.body
+    else:
+        _parsed, imported_body = originals.normalize_parsed(document.body)
+        new_body = document.body if body == imported_body else _patch_body(document.body, imported_body, body)
+    if not changed_keys and new_body == document.body:
         return source
     header = _patch_header(document.header, document.meta, meta, changed_keys)
-    new_body = document.body if body == imported_body else _patch_body(document.body, imported_body, body)
     opening, closing = document.fences
     text = opening + header + closing + new_body
     raw = source[3:] if source.startswith(b"\xef\xbb\xbf") else source
