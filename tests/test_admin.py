@@ -53,6 +53,24 @@ def test_search_reads_bodies_of_every_status_through_the_index(editor):
     assert titles("美联储 不变") == {"利率"}
 
 
+def test_searching_titles_on_sqlite_reads_a_slim_index_not_the_bodies(editor):
+    """On SQLite the substring search scanned the post table, bodies and all: 100 ms a query on
+    the whole real site, three queries a page (migration 0028). A migration that remakes the
+    post table drops an index Django does not know of: this says so."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL keeps the bodies out of line; the index is SQLite's alone")
+    PostFactory(title_zh_hans="模型", body_zh_hans="正文" * 1000)
+    response = editor.get(reverse("admin:editorial_post_changelist"), {"q": "模型"})
+    queryset = response.context["cl"].queryset
+    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN SELECT COUNT(*) FROM ({sql})", params)  # noqa: S608 - Django's own SQL
+        plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+    assert "post_admin_search" in plan, plan
+
+
 @pytest.mark.parametrize("param", ["status__exact=published", "english=no", "english=yes", "unlisted__exact=1"])
 def test_filters_work(editor, param):
     PostFactory(published=True, title_en="x")
