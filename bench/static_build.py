@@ -12,6 +12,7 @@ Prints a Markdown table of medians and the projection to 9,000 posts (linear in 
 
 import argparse
 import collections
+import os
 import subprocess
 import sys
 import tempfile
@@ -64,7 +65,11 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("corpus", nargs="*")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--database-url", help="a site imported otherwise (the whole real site): one build of it")
+    parser.add_argument("--out", help="with --database-url: where the copy goes (kept; default a temporary folder)")
     args = parser.parse_args()
+    if args.database_url:
+        return whole_site(args)
     corpus = [Path(c) for c in args.corpus] or [p for p in common.CORPUS if p.is_dir()]
     if not corpus:
         raise SystemExit("no corpus: pass folders of .md files (../shared/corpus is not here)")
@@ -104,6 +109,35 @@ def main():
     full = common.median(rows["full build"])
     print(f"\npeak memory of the build and its workers: {common.median(memory):.0f} MB")
     print(f"projection to 9,000 posts (linear in posts): {full / posts * 9000 / 60:.1f} minutes")
+
+
+def whole_site(args):
+    """One full build of an imported site into an empty folder: time, peak memory, files by kind."""
+    env = common.environment(args.database_url, CACHE_URL="locmem://")
+    common.manage(env, "collectstatic", "--noinput", "-v0")
+    items = int(common.shell(env, "from editorial.models import Post; print(Post.objects.public().count())"))
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(args.out or Path(tmp) / "site")
+        if out.exists() and any(out.iterdir()):
+            raise SystemExit(f"{out} is not empty: a first build goes into an empty folder")
+        seconds, peak, summary = timed_build(env, out)
+        kinds = collections.Counter()
+        size = 0
+        for path in out.rglob("*"):
+            if path.is_file():
+                parts = path.relative_to(out).parts
+                kind = parts[0] if len(parts) < 3 or parts[0] == "static" else parts[1]
+                kinds["feeds" if parts[-2:-1] == ("feed",) else "Markdown files" if path.suffix == ".md" else kind] += 1
+                size += path.stat().st_size
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"\n### Static build of {items} public items ({args.database_url.split(':')[0]}), load after: {load}\n")
+    print(f"{summary}\n")
+    print(f"{seconds:.0f} s ({seconds / 60:.1f} min), peak memory of the build and its workers {peak:.0f} MB, "
+          f"{sum(kinds.values()):,} files, {size / 2**30:.2f} GiB\n")  # fmt: skip
+    print("| pages | files |")
+    print("|---|---:|")
+    for kind, n in kinds.most_common():
+        print(f"| {kind} | {n:,} |")
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ Paths map to files as a static host expects: ``/zh/posts/x/`` → ``zh/posts/x/i
 """
 
 import hashlib
+import html
 import json
 import logging
 import os
@@ -43,7 +44,7 @@ logger = logging.getLogger(__name__)
 # Set on the requests a build makes: the page cache leaves them alone (middleware.py).
 BUILD_MARK = "editorial.static_build"
 LANGUAGES = ("zh-hans", "en")
-_LINK = re.compile(r'href="(/(?:zh|en)/[^"?#]*)(?:[?#][^"]*)?"')
+_LINK = re.compile(r'href="(/(?:zh|en)/[^"]*)"')
 # Pages that are not part of a static copy: they need the server (search runs queries,
 # previews need a login or a token).
 _SKIP = re.compile(r"/search/|/preview/")
@@ -218,7 +219,11 @@ def post_paths(kind, slug):
 
 
 def _links(content):
-    return {link for link in _LINK.findall(content.decode("utf-8", "replace")) if not _SKIP.search(link)}
+    # An href is HTML: a slug's "&" or "'" is written "&amp;" or "&#x27;" there (the real site has
+    # such slugs), so the query or fragment is cut off only once it is unescaped.
+    hrefs = _LINK.findall(content.decode("utf-8", "replace"))
+    found = (re.split(r"[?#]", html.unescape(href), maxsplit=1)[0] for href in hrefs)
+    return {link for link in found if not _SKIP.search(link)}
 
 
 def build(outdir, *, workers=None, progress=None):

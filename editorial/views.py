@@ -81,9 +81,14 @@ def html_for_mode(body_html, mode):
     return body_html.replace('<details class="original"', '<details class="original" open')
 
 
+# What a post page never shows: the Markdown (its HTML is stored) and the imported file.
+# Read with the row they cost more than the page's other queries together on a long item.
+READING_DEFERRED = ["body", "body_zh_hans", "source_file"]
+
+
 class PostDetailView(DetailView):
     def get_queryset(self):
-        return Post.objects.public().filter(kind=self.kwargs["kind"])
+        return Post.objects.public().filter(kind=self.kwargs["kind"]).defer(*READING_DEFERRED)
 
     def get(self, request, *args, **kwargs):
         try:

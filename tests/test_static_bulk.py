@@ -102,3 +102,24 @@ def test_outside_a_build_each_page_asks_the_database_itself(crowded):
         assert page_data.glossary_entry(entry.slug)[1] == posts
     with pytest.raises(Exception, match="No such glossary entry"):
         page_data.glossary_entry("no-such-term")
+
+
+@pytest.mark.parametrize(
+    "slug",
+    ["The Art of War - How Peter Thiel & Gawker", "AI Vibe Coding 社区讨论会纪要0705", "a:b", "it's", "-leading"],
+)
+def test_every_shape_of_real_slug_builds_and_links(tmp_path, client, slug, django_capture_on_commit_callbacks):
+    """The real site's slugs: spaces, CJK, ':', "'", a leading '-', and '&', which a page's links
+    write as '&amp;' (the whole-site build reported six such pages as missing)."""
+    post = PostFactory(published=True, slug=slug, kind="note", body_zh_hans="**令牌**（Token: 文本的最小单位）")
+    other = PostFactory(published=True, slug="neighbour", series="系列", body_zh_hans="正文")
+    post.series = "系列"
+    post.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        content.saved(post)
+        content.saved(other)
+    report = static_site.build(tmp_path, workers=1)
+    assert report.failed == []
+    path = post.get_absolute_url()
+    assert static_site.file_for(tmp_path, path).read_bytes() == client.get(path, HTTP_HOST=static_site._host()).content
+    assert static_site.file_for(tmp_path, path.replace("/zh/", "/en/") + "source.md").exists()

@@ -77,3 +77,25 @@ def shared_fragment(name):
     if key not in _fragments:
         _fragments[key] = render_to_string(name)
     return _fragments[key]
+
+
+@register.simple_tag
+def options(choices, selected, value="", label=""):
+    """The <option>s of a long list (the search form's 1,700 tags): what a template loop writes,
+    at a hundredth of its cost. ``value``/``label`` name attributes of each choice; without
+    them the choice is its own label and the option has no value attribute."""
+    from django.utils.html import escape  # noqa: PLC0415
+    from django.utils.safestring import mark_safe  # noqa: PLC0415
+
+    selected = "" if selected is None else str(selected)
+    out = []
+    for choice in choices:
+        shown = getattr(choice, label) if label else choice
+        if value:
+            key = str(getattr(choice, value))
+            mark = " selected" if key == selected else ""
+            out.append(f'<option value="{escape(key)}"{mark}>{escape(shown)}</option>')
+        else:
+            mark = " selected" if str(choice) == selected else ""
+            out.append(f"<option{mark}>{escape(shown)}</option>")
+    return mark_safe("".join(out))  # noqa: S308 - every value escaped above
