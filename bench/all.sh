@@ -31,6 +31,20 @@ if [ -f "$GLOSSARY_DB" ]; then
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/cms_bench_site $PY bench/glossary_pages.py
   fi
 fi
+# #17 on the whole site (the glossary run's database, and whole_site.py's on PostgreSQL): the
+# static build, search and the admin on both databases, the production layout (deploy/) against
+# nginx alone, and our post page against a Wagtail 8 site holding the same items.
+if [ -f "$GLOSSARY_DB" ]; then
+  $PY bench/static_build.py --database-url "sqlite:///$GLOSSARY_DB"
+  $PY bench/search.py --database-url "sqlite:///$GLOSSARY_DB"
+  $PY bench/admin.py --database-url "sqlite:///$GLOSSARY_DB"
+  if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+    $PY bench/search.py --database-url postgres://postgres@127.0.0.1:5432/cms_bench_site
+    $PY bench/admin.py --database-url postgres://postgres@127.0.0.1:5432/cms_bench_site
+  fi
+  $PY bench/deploy.py --database-url "sqlite:///$GLOSSARY_DB"
+  $PY bench/wagtail.py --database-url "sqlite:///$GLOSSARY_DB"
+fi
 # Every change reaching readers and the static copy; the whole site uploaded as one zip.
 $PY bench/freshness.py
 $PY bench/upload.py

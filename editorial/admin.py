@@ -190,8 +190,12 @@ class PostAdmin(EditorDeskMixin, WorkflowAdminMixin, LanguageLabelsMixin, Versio
         found, duplicates = super().get_search_results(request, queryset, search_term)
         query = search.Query.parse(search_term)
         if query.terms:
-            sql, params = search.matching(query)
-            found = found | queryset.filter(pk__in=RawSQL(sql, params))  # noqa: S611 - fixed SQL, the terms as parameters
+            matched = search.matching(query)
+            if isinstance(matched, list):  # PostgreSQL: the ids
+                found = found | queryset.filter(pk__in=matched)
+            else:
+                sql, params = matched
+                found = found | queryset.filter(pk__in=RawSQL(sql, params))  # noqa: S611 - fixed SQL, terms as parameters
         return found, duplicates
 
     def get_queryset(self, request):

@@ -135,11 +135,19 @@ def _fts5_phrase(term):
 
 
 def matching(query):
-    """(SQL, parameters) selecting the id of every post, of any status, matching all of the
-    query's terms: for a subquery (the admin's search over bodies), no list of ids in Python."""
+    """Every post, of any status, matching all of the query's terms (the admin's search over
+    bodies): on SQLite (SQL, parameters) for a subquery, no list of ids in Python; on PostgreSQL
+    the ids themselves (at most one per post), matched through the GIN index. As a subquery the
+    planner read every document's out-of-line tsvector instead: 400-500 ms on the whole real site
+    for 模型, three times a page (see _postgresql)."""
     if connection.vendor == "postgresql":
-        sql = "SELECT post_id FROM editorial_searchdocument WHERE vector @@ to_tsquery('simple', %s)"
-        return sql, [_tsquery(query)]
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(
+                "SELECT post_id FROM editorial_searchdocument WHERE vector @@ to_tsquery('simple', %s)",
+                [_tsquery(query)],
+            )
+            return [row[0] for row in cursor.fetchall()]
     return "SELECT rowid FROM editorial_search_fts WHERE editorial_search_fts MATCH %s", [_fts5_match(query)]
 
 
