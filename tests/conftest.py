@@ -31,6 +31,14 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 @pytest.fixture
+def editor(client):
+    """Eve, of the Editors group, signed in on ``client`` (a file may define its own editor)."""
+    from .factories import member
+
+    return member("Editors", "eve", client)
+
+
+@pytest.fixture
 def corpus():
     """The read-only corpus of real posts beside the checkout; tests skip without it."""
     if not (CORPUS / "notes").is_dir():

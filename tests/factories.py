@@ -45,6 +45,17 @@ class EntityFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Person {n}")
 
 
+def member(group, username, client=None):
+    """A staff user in ``group`` (Authors, Editors, Reviewers), signed in on ``client`` if given."""
+    from django.contrib.auth.models import Group
+
+    user = UserFactory(username=username, is_staff=True)
+    user.groups.add(Group.objects.get(name=group))
+    if client is not None:
+        client.force_login(user)
+    return user
+
+
 def post_form_data(post, **changes):
     """What the admin's post form submits for ``post`` unchanged, with ``changes`` applied."""
     when = timezone.localtime(post.published_at) if post.published_at else None

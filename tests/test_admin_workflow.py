@@ -5,33 +5,20 @@ import io
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
 from editorial import workflow
 from editorial.models import Post, Status, StatusChange
 
-from .factories import PostFactory, UserFactory, post_form_data
+from .factories import PostFactory, UserFactory, member, post_form_data
 
 pytestmark = pytest.mark.django_db
 
 
-def member(client, group, username):
-    user = UserFactory(username=username, is_staff=True)
-    user.groups.add(Group.objects.get(name=group))
-    client.force_login(user)
-    return user
-
-
 @pytest.fixture
 def author(client):
-    return member(client, "Authors", "amy")
-
-
-@pytest.fixture
-def editor(client):
-    return member(client, "Editors", "eve")
+    return member("Authors", "amy", client)
 
 
 def change_url(post):

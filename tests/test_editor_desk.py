@@ -11,23 +11,11 @@ from django.urls import reverse
 from editorial import content
 from editorial.models import Autosave, Post
 
-from .factories import PostFactory, UserFactory, post_form_data
+from .factories import PostFactory, UserFactory, member, post_form_data
 
 pytestmark = pytest.mark.django_db
 
 BODY = '**主持人:** 欢迎。\n<details>\n<summary>View/Hide Original English</summary>\n<p class="english-text">Welcome.</p>\n</details>\n'
-
-
-def member(client, group, username):
-    user = UserFactory(username=username, is_staff=True)
-    user.groups.add(Group.objects.get(name=group))
-    client.force_login(user)
-    return user
-
-
-@pytest.fixture
-def editor(client):
-    return member(client, "Editors", "eve")
 
 
 @pytest.fixture
@@ -101,7 +89,7 @@ def test_a_new_post_is_previewed_before_it_exists(client, editor):
 def test_an_author_cannot_preview_or_autosave_someone_elses_draft(client, post):
     post.author = UserFactory(username="bob")
     post.save()
-    member(client, "Authors", "amy")
+    member("Authors", "amy", client)
     assert (
         client.post(reverse("admin:editorial_post_autosave", args=[post.pk]), {"title_zh_hans": "x"}).status_code == 403
     )

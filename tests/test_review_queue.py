@@ -6,30 +6,16 @@ import datetime
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
 from editorial import workflow
 from editorial.models import Post, ReviewAssignment, Status
 
-from .factories import PostFactory, UserFactory
+from .factories import PostFactory, UserFactory, member
 
 pytestmark = pytest.mark.django_db
 QUEUE = "admin:editorial_post_review_queue"
-
-
-def member(group, username):
-    user = UserFactory(username=username, is_staff=True)
-    user.groups.add(Group.objects.get(name=group))
-    return user
-
-
-@pytest.fixture
-def editor(client):
-    user = member("Editors", "eve")
-    client.force_login(user)
-    return user
 
 
 @pytest.fixture

@@ -5,14 +5,13 @@ with a word diff and the Chinese kept."""
 import io
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
 
 from editorial import content, translation_state
 from editorial.models import Post, TranslationState
 
-from .factories import PostFactory, UserFactory, post_form_data
+from .factories import PostFactory, post_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -28,14 +27,6 @@ def import_file(folder, text):
     (folder / "talk.md").write_text(text, encoding="utf-8")
     call_command("import_markdown", str(folder), stdout=io.StringIO())
     return Post.objects.get(slug="talk")
-
-
-@pytest.fixture
-def editor(client):
-    user = UserFactory(username="eve", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
-    client.force_login(user)
-    return user
 
 
 def test_an_item_knows_which_originals_lack_their_chinese_and_whether_its_english_exists(tmp_path):

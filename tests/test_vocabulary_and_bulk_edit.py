@@ -16,14 +16,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def editor(client):
-    user = UserFactory(username="eve", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
-    client.force_login(user)
-    return user
-
-
-@pytest.fixture
 def vocabulary():
     VocabularyTerm.objects.create(field="area", value="tech-engineering", label="科技与工程", position=1)
     VocabularyTerm.objects.create(field="area", value="geopolitics", label="地缘政治", position=2)
