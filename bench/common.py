@@ -117,12 +117,15 @@ def job_worker(env, interval=0.1):
 
 
 @contextlib.contextmanager
-def nginx(root):
-    """nginx serving ``root`` as static files on 127.0.0.1 (2 workers, as the app has)."""
+def nginx(root=None, *, server=None, name="nginx"):
+    """nginx on 127.0.0.1 (2 workers, as the app has): serving ``root`` as static files, or
+    the server block(s) ``server(port)`` returns (bench/deploy.py: deploy/nginx.conf itself).
+    ``name`` is its folder under var/bench, so several can run side by side."""
     port = free_port()
-    prefix = VAR / "nginx"
+    prefix = VAR / name
     shutil.rmtree(prefix, ignore_errors=True)
     (prefix / "logs").mkdir(parents=True)
+    servers = server(port) if server else f"  server {{ listen 127.0.0.1:{port}; root {root}; index index.html; }}"
     conf = prefix / "nginx.conf"
     conf.write_text(
         ("user root;\n" if os.geteuid() == 0 else "")  # a temporary root folder is private to us
@@ -136,10 +139,11 @@ http {{
   sendfile on;
   client_body_temp_path {prefix}/body; proxy_temp_path {prefix}/proxy; fastcgi_temp_path {prefix}/fastcgi;
   uwsgi_temp_path {prefix}/uwsgi; scgi_temp_path {prefix}/scgi;
-  server {{ listen 127.0.0.1:{port}; root {root}; index index.html; }}
+{servers}
 }}
 """
     )
+    subprocess.run(["nginx", "-t", "-q", "-p", str(prefix), "-c", str(conf)], check=True)
     process = subprocess.Popen(["nginx", "-p", str(prefix), "-c", str(conf), "-g", "daemon off;"])
     base = f"http://127.0.0.1:{port}"
     try:

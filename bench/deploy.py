@@ -29,6 +29,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -38,47 +39,16 @@ import common  # noqa: E402
 DEPLOY = common.ROOT / "deploy"
 
 
-def deploy_nginx_conf(prefix, port, site, static_root, app_port):
-    """deploy/nginx.conf as a bench can run it: plain HTTP on 127.0.0.1, our paths and ports."""
+def deploy_server(port, site, static_root, app_port):
+    """deploy/nginx.conf's server blocks as a bench runs them: plain HTTP on 127.0.0.1, our
+    paths and ports (common.nginx wraps them in the rest of an nginx.conf)."""
     text = (DEPLOY / "nginx.conf").read_text()
     text = re.sub(r"server \{\n    listen 80;.*?\n\}\n", "", text, count=1, flags=re.S)  # the https redirect
     text = re.sub(r"    listen 443 ssl http2;.*\n", f"    listen 127.0.0.1:{port};\n", text)
     text = re.sub(r"    ssl_certificate\S* .*\n", "", text)
     text = text.replace("/srv/cms/site", str(site)).replace("/srv/cms/static/", f"{static_root}/")
     text = text.replace("127.0.0.1:8000", f"127.0.0.1:{app_port}")
-    text = text.replace("/etc/nginx/cms_proxy.conf", str(DEPLOY / "cms_proxy.conf"))
-    return (
-        ("user root;\n" if os.geteuid() == 0 else "")
-        + f"""worker_processes 2;
-pid {prefix}/nginx.pid;
-error_log {prefix}/logs/error.log;
-events {{ worker_connections 1024; }}
-http {{
-  include /etc/nginx/mime.types;
-  access_log off;
-  client_body_temp_path {prefix}/body; proxy_temp_path {prefix}/proxy; fastcgi_temp_path {prefix}/fastcgi;
-  uwsgi_temp_path {prefix}/uwsgi; scgi_temp_path {prefix}/scgi;
-{text}
-}}
-"""
-    )
-
-
-class DeployNginx:
-    def __init__(self, site, static_root, app_port):
-        self.prefix = Path(tempfile.mkdtemp(prefix="cms-deploy-nginx-"))
-        (self.prefix / "logs").mkdir()
-        port = common.free_port()
-        conf = self.prefix / "nginx.conf"
-        conf.write_text(deploy_nginx_conf(self.prefix, port, site, static_root, app_port))
-        subprocess.run(["nginx", "-t", "-p", str(self.prefix), "-c", str(conf)], check=True, capture_output=True)
-        self.process = subprocess.Popen(["nginx", "-p", str(self.prefix), "-c", str(conf), "-g", "daemon off;"])
-        self.base = f"http://127.0.0.1:{port}"
-        common.wait_for(self.base + "/zh/")
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=30)
+    return text.replace("/etc/nginx/cms_proxy.conf", str(DEPLOY / "cms_proxy.conf"))
 
 
 def pick_pages(env):
@@ -187,9 +157,9 @@ def main():
         common.job_worker(env),
         common.nginx(site) as plain,
     ):
-        deploy = DeployNginx(site, static_root, app.rsplit(":", 1)[1])
-        try:
-            servers = {"nginx alone (the copy)": plain, "deploy/nginx.conf": deploy.base,
+        deploy_conf = partial(deploy_server, site=site, static_root=static_root, app_port=app.rsplit(":", 1)[1])
+        with common.nginx(server=deploy_conf, name="nginx-deploy") as deployed:
+            servers = {"nginx alone (the copy)": plain, "deploy/nginx.conf": deployed,
                        "app, page cache": app, "app, uncached": uncached}  # fmt: skip
             for base in servers.values():
                 for path in pages.values():
@@ -200,15 +170,13 @@ def main():
                         result = common.wrk(base + urllib.request.quote(path), seconds=args.seconds,
                                             connections=args.connections)  # fmt: skip
                         results.setdefault((page, server), []).append(result)
-            publish = publish_times(args.database_url, deploy.base, site)
+            publish = publish_times(args.database_url, deployed, site)
             # Mixed reads to the app with no page cache until --requests have been answered.
             lua = wrk_paths_script(mixed_paths(env), folder)
             answered = 0
             while answered < args.requests:
                 answered += common.wrk(uncached + "/", seconds=10, connections=8, script=lua)["requests"]
             memory = [common.rss_mb(pid) for pid in common.children(uncached_process.pid)]
-        finally:
-            deploy.stop()
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     print(f"\n### Deploy layout: {args.runs} runs of {args.seconds} s, {args.connections} connections, load {load}\n")
     print("| page | server | req/s | p50 ms | p99 ms | errors | share of nginx alone |")

@@ -6,7 +6,6 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count
-from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -190,12 +189,7 @@ class PostAdmin(EditorDeskMixin, WorkflowAdminMixin, LanguageLabelsMixin, Versio
         found, duplicates = super().get_search_results(request, queryset, search_term)
         query = search.Query.parse(search_term)
         if query.terms:
-            matched = search.matching(query)
-            if isinstance(matched, list):  # PostgreSQL: the ids
-                found = found | queryset.filter(pk__in=matched)
-            else:
-                sql, params = matched
-                found = found | queryset.filter(pk__in=RawSQL(sql, params))  # noqa: S611 - fixed SQL, terms as parameters
+            found = found | queryset.filter(pk__in=search.matching(query))
         return found, duplicates
 
     def get_queryset(self, request):

@@ -5,8 +5,8 @@ A static copy of the whole site is some 200,000 pages, most of which list a few 
 glossary term's, a person's, a tag's, a source's. Asked one page at a time that is four or
 five queries a page, most of what a page costs. Inside ``preloaded(paths)`` the data of a
 whole batch of such pages is fetched in a few queries per kind of page, and the views below
-take it from there: the same templates render the same bytes (tests/test_static_site.py
-compares every kind of page with the live site's). Outside it, each function asks the
+take it from there: the same templates render the same bytes (tests/test_static_bulk.py
+compares every file of a build with the live site's). Outside it, each function asks the
 database as a reader's request always has.
 """
 
@@ -72,28 +72,25 @@ class _Batch:
     def __init__(self, wanted):
         self.glossary = _glossary(wanted.get("glossary-detail", set()) - {None})
         self.entities = _entities(wanted.get("entity-detail", set()))
-        self.tag_posts = {}  # tag id → Cards, filled by tag_posts() from one query
-        self._wanted_tags = wanted.get("tag-detail", set()) - {None}
-        self._tags_loaded = False
-        self._wanted_sources = wanted.get("source-detail", set()) - {None}
-        self._sources = None
+        self.wanted_tags = wanted.get("tag-detail", set()) - {None}
+        self.wanted_sources = wanted.get("source-detail", set()) - {None}
+        self._tags = self._sources = None  # fetched when the first such page asks (their indexes are cached)
 
     def tags(self, tag):
-        if not self._tags_loaded:
-            self._tags_loaded = True
+        if self._tags is None:
             from .views import tag_pages
 
-            ids = [t.pk for t in tag_pages().values() if t.slug in self._wanted_tags]
+            ids = [t.pk for t in tag_pages().values() if t.slug in self.wanted_tags]
             links = TaggedPost.objects.filter(tag_id__in=ids, content_object__in=Post.objects.listed())
-            self.tag_posts = _grouped(links.values_list("tag_id", "content_object_id"))
-        return self.tag_posts.get(tag.pk)
+            self._tags = _grouped(links.values_list("tag_id", "content_object_id"))
+        return self._tags.get(tag.pk, Cards())
 
     def sources(self, source):
         if self._sources is None:
             from .sources import source_index
 
             index = source_index()
-            pairs = [(slug, pk) for slug in self._wanted_sources if slug in index for pk in index[slug].post_ids]
+            pairs = [(slug, pk) for slug in self.wanted_sources if slug in index for pk in index[slug].post_ids]
             self._sources = _grouped(pairs)
         return self._sources.get(source.slug, Cards())
 
@@ -191,14 +188,13 @@ def entity_page(kind, slug):
 
 def tag_posts(tag):
     """The listed posts tagged ``tag`` (a views.TagPage), as cards."""
-    if _batch is not None and tag.slug in _batch._wanted_tags:
-        found = _batch.tags(tag)
-        return found if found is not None else Cards()
+    if _batch is not None and tag.slug in _batch.wanted_tags:
+        return _batch.tags(tag)
     return Post.objects.listed().filter(tagged_items__tag_id=tag.pk).cards()
 
 
 def source_posts(source):
     """The listed posts of a source (a sources.Source), as cards."""
-    if _batch is not None and source.slug in _batch._wanted_sources:
+    if _batch is not None and source.slug in _batch.wanted_sources:
         return _batch.sources(source)
     return Post.objects.listed().filter(pk__in=source.post_ids).cards()

@@ -1,7 +1,10 @@
 from django import template
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse, translate_url
-from django.utils.translation import override
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, override
 
 from editorial.glossary import without_marks as _without_marks
 
@@ -35,7 +38,7 @@ def _in_language(request, code):
     """This page's address in language ``code``: Django's translate_url, without resolving the
     path again when the request was resolved already (a third of a small page's time)."""
     match = getattr(request, "resolver_match", None)
-    if match is None or match.route is None or request.path != request.path_info:
+    if match is None or request.path != request.path_info:
         return translate_url(request.path, code)
     try:
         with override(code):
@@ -69,11 +72,7 @@ def shared_fragment(name):
     """A template every page includes the same way (the site's header, its style sheets and
     scripts), rendered once per language and process instead of on every page: it depends on
     nothing but the language and the deployed files. A deploy restarts the processes."""
-    from django.conf import settings as live  # noqa: PLC0415 - the settings object in force now (tests override it)
-    from django.template.loader import render_to_string  # noqa: PLC0415
-    from django.utils.translation import get_language  # noqa: PLC0415
-
-    key = (name, get_language(), live.STATIC_URL, str(live.STORAGES.get("staticfiles")), live.DEBUG)
+    key = (name, get_language(), settings.STATIC_URL, str(settings.STORAGES.get("staticfiles")), settings.DEBUG)
     if key not in _fragments:
         _fragments[key] = render_to_string(name)
     return _fragments[key]
@@ -84,9 +83,6 @@ def options(choices, selected, value="", label=""):
     """The <option>s of a long list (the search form's 1,700 tags): what a template loop writes,
     at a hundredth of its cost. ``value``/``label`` name attributes of each choice; without
     them the choice is its own label and the option has no value attribute."""
-    from django.utils.html import escape  # noqa: PLC0415
-    from django.utils.safestring import mark_safe  # noqa: PLC0415
-
     selected = "" if selected is None else str(selected)
     out = []
     for choice in choices:
