@@ -81,9 +81,11 @@ def html_for_mode(body_html, mode):
     return body_html.replace('<details class="original"', '<details class="original" open')
 
 
-# What a post page never shows: the Markdown (its HTML is stored) and the imported file.
-# Read with the row they cost more than the page's other queries together on a long item.
-READING_DEFERRED = ["body", "body_zh_hans", "source_file"]
+# What a post page never shows: the Chinese Markdown (its HTML is stored) and the imported file.
+# Read with the row they cost more than the page's other queries together on a long item. Not
+# "body": modeltranslation defers every language of it then, and the English one (usually
+# empty) decides what the English page says: one more query on every page.
+READING_DEFERRED = ["body_zh_hans", "source_file"]
 
 
 class PostDetailView(DetailView):
@@ -358,8 +360,7 @@ class SourceDetailView(ListView):
 
 def post_source(request, kind, slug):
     """The item's Markdown file: the imported bytes, or the export of its edits (exporters.item_file)."""
-    public = Post.objects.public().filter(kind=kind)
-    post = posts_for_export().filter(pk__in=public.values("pk"), kind=kind, slug=slug).first()
+    post = posts_for_export().public().filter(kind=kind, slug=slug).first()
     if post is None:
         moved = redirects.moved_to(kind, slug)
         if moved is None:

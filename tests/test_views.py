@@ -1,13 +1,15 @@
 """The minimal public site: /zh/ and /en/ list public posts; drafts never show."""
 
 import pytest
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
 from editorial import caching, content
 
-from .factories import PostFactory
+from .factories import EntityFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +64,25 @@ def test_hidden_posts_are_not_found(client, trait):
     kwargs = {} if trait == "draft" else {trait: True}
     PostFactory(slug="hidden", **kwargs)
     assert client.get("/zh/posts/hidden/").status_code == 404
+    assert client.get("/zh/posts/hidden/source.md").status_code == 404
+
+
+@pytest.mark.parametrize("english", ["", "# English\n\nTranslated."])
+@override_settings(EDITORIAL_PAGE_CACHE_SECONDS=0)
+def test_a_post_page_reads_the_post_once_in_either_language(client, english):
+    """The row, its tags and its mentions: three queries once the site's indexes are kept, none
+    of them for a field loaded late (the English body, which decides what the English page
+    says, used to be one more)."""
+    post = PostFactory(published=True, slug="once", title_en="Once", body_en=english)
+    post.tags.add("shared")
+    post.entity_links.create(entity=EntityFactory(name="Lex"), position=0)
+    content.saved(post)
+    for prefix in ("/zh", "/en"):
+        client.get(f"{prefix}/posts/once/")  # the tag and source indexes, kept until content changes
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(f"{prefix}/posts/once/").content.decode()
+        assert "Lex" in html and ("Translated." in html) == (bool(english) and prefix == "/en")
+        assert len(queries) == 3, [q["sql"][:80] for q in queries]
 
 
 def test_unlisted_post_is_reachable_at_its_address(client):

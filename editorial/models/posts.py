@@ -332,8 +332,12 @@ class TaggedPost(TaggedItemBase):
 
 class EntityQuerySet(models.QuerySet):
     def public(self):
-        """Entities a public post mentions: the others' names appear nowhere readers can go."""
-        return self.filter(pk__in=PostEntity.objects.filter(post__in=Post.objects.public()).values("entity_id"))
+        """Entities a public post mentions: the others' names appear nowhere readers can go.
+
+        Asked per entity (EXISTS): one entity's page checks its own links instead of listing
+        every entity that public posts mention (200,000 links on the real site)."""
+        mentioned = PostEntity.objects.filter(entity=models.OuterRef("pk"), post__in=Post.objects.public())
+        return self.filter(models.Exists(mentioned))
 
 
 class Entity(models.Model):
