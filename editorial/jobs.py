@@ -12,7 +12,9 @@ The kinds:
 
 * ``import``: uploaded files or a .zip (editorial/uploads.py), saved under
   ``EDITORIAL_UPLOAD_DIR`` until the import succeeded;
-* ``static``: refresh the static copy for some items, or build it whole;
+* ``static``: refresh the static copy for some items (what readers see of them), or build it whole;
+* ``static_linked``: the rest of such a refresh (lists, sitemap, linked pages), after any
+  waiting ``static`` job (it runs first: ``PRIORITY``);
 * ``glossary``: glossary entries changed: link their posts' stored HTML again;
 * ``glossary_refresh``: derive entries' counts, names, definitions and flags again;
 * ``glossary_decision``: an editor's decision on many entries (adopt, dismiss, merge);
@@ -43,6 +45,7 @@ HANDLERS = {}
 KIND_LABELS = {
     "import": gettext_lazy("Import"),
     "static": gettext_lazy("Static copy"),
+    "static_linked": gettext_lazy("Static copy: linked pages"),
     "glossary": gettext_lazy("Glossary"),
     "glossary_refresh": gettext_lazy("Glossary refresh"),
     "glossary_decision": gettext_lazy("Glossary decision"),
@@ -80,10 +83,15 @@ def retry(job):
     return job
 
 
+# Jobs the worker takes before any other waiting one (django-tasks-db orders by priority):
+# what readers see of a change comes before the rest of the previous change's refresh.
+PRIORITY = {"static": 10}
+
+
 def _enqueue(job):
     from .tasks import run_job
 
-    task = run_job.using(run_after=job.run_after) if job.run_after else run_job
+    task = run_job.using(priority=PRIORITY.get(job.kind, 0), run_after=job.run_after)
     result = task.enqueue(job.pk)
     Job.objects.filter(pk=job.pk).update(task_id=str(result.id))
 
@@ -181,6 +189,9 @@ def upload_folder(job):
 
 @handler("static")
 def _static(job, progress):
+    """What readers see of the changed items first: each post's page, the home pages and feeds
+    (and the pages asked for by name, a glossary entry's). The pages they link to follow in a
+    ``static_linked`` job, which gives way to the next change's ``static`` job."""
     from . import static_site
 
     outdir = settings.EDITORIAL_STATIC_DIR
@@ -193,13 +204,81 @@ def _static(job, progress):
     else:
         paths = job.params.get("paths", [])
         progress.total(len(items) + bool(paths))
-        report = static_site.Report()
+        report, linked = static_site.Report(), []
         for kind, slug in items:
             progress.step(f"{kind}/{slug}")
-            report.add(static_site.refresh_post(outdir, kind, slug))
+            linked.append((kind, slug, static_site.refresh_readable(outdir, kind, slug, report)))
         if paths:
             progress.step(", ".join(paths[:3]))
             report.add(static_site.refresh_paths(outdir, paths))
+        if linked:
+            queue_linked(linked)
+    return _static_result(report, progress)
+
+
+def queue_linked(items=(), paths=()):
+    """Queue the rest of a refresh (static_site.refresh_linked); joins one that is still waiting.
+    ``items``: (kind, slug, the pages it links to)."""
+    with transaction.atomic():
+        waiting = Job.objects.select_for_update().filter(kind="static_linked", state=Job.State.QUEUED).first()
+        if waiting is not None:
+            params = waiting.params
+            known = {(kind, slug): set(pages) for kind, slug, pages in params.get("items", [])}
+            for kind, slug, pages in items:
+                known.setdefault((kind, slug), set()).update(pages)
+            params["items"] = [[kind, slug, sorted(pages)] for (kind, slug), pages in sorted(known.items())]
+            params["paths"] = sorted(set(params.get("paths", [])) | set(paths))
+            waiting.params = params
+            waiting.save(update_fields=["params"])
+            return waiting
+        params = {"items": [[kind, slug, sorted(pages)] for kind, slug, pages in items], "paths": sorted(paths)}
+        return start("static_linked", _("Refresh the pages linked from changed items"), params=params)
+
+
+@handler("static_linked")
+def _static_linked(job, progress):
+    """The directories, the sitemap and the changed items' neighbours. When the next change's
+    ``static`` job is waiting, it stops between two pages and queues what is left after it."""
+    from . import static_site
+
+    outdir = settings.EDITORIAL_STATIC_DIR
+    if not outdir:
+        return _("No static copy is configured (EDITORIAL_STATIC_DIR)."), {}
+    items = [(kind, slug, pages) for kind, slug, pages in job.params.get("items", [])]
+    progress.total(0)
+    waiting = Job.objects.filter(kind="static", state=Job.State.QUEUED)
+    report = static_site.Report()
+    left = static_site.refresh_linked(
+        outdir, items, paths=job.params.get("paths", []), report=report, stop=_every(STOP_CHECK_SECONDS, waiting.exists)
+    )
+    if left:
+        queue_linked(paths=left)
+        report_text, details = _static_result(report, progress)
+        return _("%(done)s; %(left)d pages left for after the next change") % {
+            "done": report_text,
+            "left": len(left),
+        }, details
+    return _static_result(report, progress)
+
+
+STOP_CHECK_SECONDS = 0.05  # how often a static_linked job looks for a change waiting behind it
+
+
+def _every(seconds, ask):
+    """``ask()``, at most once every ``seconds`` (False in between)."""
+    last = [float("-inf")]  # the first call asks
+
+    def check():
+        now = time.monotonic()
+        if now - last[0] < seconds:
+            return False
+        last[0] = now
+        return ask()
+
+    return check
+
+
+def _static_result(report, progress):
     for path, status in report.failed:
         progress.fail(path, f"HTTP {status}")
     return str(report), {"written": report.written, "removed": report.removed}

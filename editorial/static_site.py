@@ -5,7 +5,8 @@ byte for byte what the live site answers) by walking it from its entry points an
 public post, following each page's links. ``refresh_post(outdir, kind, slug)`` rewrites only
 what one post touches, the post itself, the pages it links to (and linked to before)
 and the site's lists, feeds and sitemap, so publishing or fixing a post reaches a static
-host in a moment. With ``EDITORIAL_STATIC_DIR`` set, every post saved in the CMS is
+host in a moment: first what readers see of it (``refresh_readable``), then the rest
+(``refresh_linked``). With ``EDITORIAL_STATIC_DIR`` set, every post saved in the CMS is
 refreshed there when its transaction commits.
 
 Paths map to files as a static host expects: ``/zh/posts/x/`` → ``zh/posts/x/index.html``.
@@ -375,16 +376,22 @@ def _copy_static(outdir, manifest):
 
 
 def refresh_post(outdir, kind, slug):
-    """Rewrite what one post touches, the post itself first.
-
-    First the post (or its removal, if it is no longer public), the home pages and feeds:
-    from then on (``readable_seconds``) readers see the change. Then the directories and
-    the sitemap, and the pages it links to now or linked to before (tags, sources, series,
-    entities, glossary terms), which list it by title, but only if something they show of
-    it changed: a fix to the body alone leaves them as they are.
-    """
+    """Rewrite what one post touches, the post itself first: ``refresh_readable``, then
+    ``refresh_linked`` (the background job runs the two as separate jobs, so the next change's
+    post does not wait for this one's neighbourhood)."""
     started = time.perf_counter()
     report = Report()
+    neighbours = refresh_readable(outdir, kind, slug, report)
+    report.readable_seconds = time.perf_counter() - started
+    refresh_linked(outdir, [(kind, slug, neighbours)], report=report)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def refresh_readable(outdir, kind, slug, report):
+    """The post (or its removal, if it is no longer public), the home pages and feeds: from then
+    on readers see the change. Returns the pages it links to now or linked to before (tags,
+    sources, series, entities, glossary terms), for ``refresh_linked``."""
     renderer = _Renderer()
     own = post_paths(kind, slug)
     neighbours = set()
@@ -395,22 +402,45 @@ def refresh_post(outdir, kind, slug):
         content = _refresh(outdir, renderer, path, report)
         if content is not None and path.endswith("/"):
             neighbours |= _links(content)
-    lists = entry_points()
-    first = [path for path in lists if path.endswith(("/zh/", "/en/", "/feed/"))]  # home and feeds
-    for path in first:
+    for path in _first_lists():
         _refresh(outdir, renderer, path, report)
-    report.readable_seconds = time.perf_counter() - started
-    for path in lists:  # the directories and the sitemap (which alone takes a second or so)
-        if path not in first:
-            _refresh(outdir, renderer, path, report)
-    signature_file = Path(outdir) / STATE / hashlib.sha256(f"{kind}/{slug}".encode()).hexdigest()
-    signature = _signature(kind, slug)
-    if not signature_file.exists() or signature_file.read_text() != signature:
-        for path in sorted(neighbours - set(own) - set(lists)):
-            _refresh(outdir, renderer, path, report)
+    return sorted(neighbours - set(own) - set(entry_points()))
+
+
+def _first_lists():
+    return [path for path in entry_points() if path.endswith(("/zh/", "/en/", "/feed/"))]  # home and feeds
+
+
+def refresh_linked(outdir, items, *, paths=(), report=None, stop=None):
+    """The rest of what changed posts touch: the directories and the sitemap (which alone take a
+    second or so), then each post's ``neighbours`` (``items``: (kind, slug, neighbours)), which
+    list it by title, but only if something they show of it changed (a fix to the body alone
+    leaves them as they are), and any other ``paths``. Each page once, however many posts link
+    it. ``stop()``, asked between pages, ends the refresh early: the pages not yet written are
+    returned (nothing is lost: the caller queues them), else []."""
+    report = report if report is not None else Report()
+    renderer = _Renderer()
+    todo = {path for path in entry_points() if path not in _first_lists()} | set(paths)
+    signatures = []
+    for kind, slug, neighbours in items:
+        signature_file = Path(outdir) / STATE / hashlib.sha256(f"{kind}/{slug}".encode()).hexdigest()
+        signature = _signature(kind, slug)
+        if not signature_file.exists() or signature_file.read_text() != signature:
+            todo |= set(neighbours)
+            signatures.append((signature_file, signature))
+    todo = sorted(todo)
+    for n, path in enumerate(todo):
+        if stop is not None and stop():
+            _write_signatures(signatures)  # what is left is returned, and refreshed by the caller
+            return todo[n:]
+        _refresh(outdir, renderer, path, report)
+    _write_signatures(signatures)
+    return []
+
+
+def _write_signatures(signatures):
+    for signature_file, signature in signatures:
         _write(signature_file, signature.encode())
-    report.seconds = time.perf_counter() - started
-    return report
 
 
 def refresh_paths(outdir, paths):

@@ -68,11 +68,12 @@ def chinese():
 
 
 @pytest.fixture
-def worker():
-    """Run every background job that is due, as ``manage.py db_worker`` would; returns them.
+def worker(django_capture_on_commit_callbacks):
+    """Run every background job that is due, as ``manage.py db_worker`` would, and the jobs
+    those queue (a static refresh queues its linked pages); returns them.
 
     Jobs are handed to the worker when their transaction commits: in a test, inside
-    ``django_capture_on_commit_callbacks(execute=True)``.
+    ``django_capture_on_commit_callbacks(execute=True)`` (as a job's own are, here).
     """
     from unittest import mock
 
@@ -83,7 +84,11 @@ def worker():
     def run():
         # The worker closes stale connections between tasks; a test's connection is its transaction.
         with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None):
-            _work()
+            while True:
+                with django_capture_on_commit_callbacks(execute=True) as queued:
+                    _work()
+                if not queued:
+                    break
         return list(Job.objects.order_by("pk"))
 
     def _work():

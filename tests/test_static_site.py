@@ -110,3 +110,48 @@ def test_a_body_fix_rewrites_the_post_and_lists_but_leaves_its_neighbours(tmp_pa
     for page in ("zh/tags/llm/index.html", "zh/people/lex/index.html", "zh/sources/lex-fridman/index.html"):
         assert "改过标题的文章" in (tmp_path / page).read_text(), page
     assert retitled.readable_seconds <= retitled.seconds
+
+
+@override_settings(EDITORIAL_TAG_PAGE_MIN_POSTS=1)
+def test_the_next_change_is_written_before_the_rest_of_the_previous_one(
+    tmp_path, site, django_capture_on_commit_callbacks, worker
+):
+    """#17: a change made while the worker writes the previous change's neighbourhood (its tags,
+    sources, glossary terms: seconds on the whole site) waited for all of it. Now that part
+    stops between two pages when a change waits, and goes on after it."""
+    from editorial import jobs
+    from editorial.models import Job
+
+    public, _hidden = site
+    other = PostFactory(published=True, slug="other-post", title_zh_hans="另一篇")
+    with override_settings(EDITORIAL_STATIC_DIR=str(tmp_path)):
+        static_site.build(tmp_path, workers=1)
+        static_site.refresh_post(tmp_path, public.kind, public.slug)  # the first refresh after a build does all
+        with django_capture_on_commit_callbacks(execute=True):
+            before = content.Before.of(public.pk)
+            public.title_zh_hans = "改过标题的文章"
+            public.save()
+            content.saved(public, before=before)
+        first = Job.objects.get(kind="static")
+        jobs.run(first.pk)  # the post, home pages and feeds; its linked pages are queued
+        assert "改过标题的文章" in (tmp_path / "zh/posts/public-post/index.html").read_text()
+        assert "改过标题的文章" not in (tmp_path / "zh/tags/llm/index.html").read_text()
+        linked = Job.objects.get(kind="static_linked")
+        with django_capture_on_commit_callbacks(execute=True):  # the next change, while that one waits
+            before = content.Before.of(other.pk)
+            other.title_zh_hans = "另一篇改了"
+            other.save()
+            content.saved(other, before=before)
+        with django_capture_on_commit_callbacks(execute=True):  # what it leaves is queued
+            jobs.run(linked.pk)  # as if the worker had taken it just before the change came
+        linked.refresh_from_db()
+        assert "pages left for after the next change" in linked.summary
+        assert "改过标题的文章" not in (tmp_path / "zh/tags/llm/index.html").read_text()
+        done = worker()
+        second = next(job for job in done if job.kind == "static" and job.pk != first.pk)
+        rest = [job for job in done if job.kind == "static_linked" and job.pk != linked.pk]
+        assert rest and all(job.state == Job.State.DONE for job in done), [(j.kind, j.state) for j in done]
+        assert second.finished_at <= min(job.started_at for job in rest)  # the waiting change went first
+        assert "另一篇改了" in (tmp_path / "zh/posts/other-post/index.html").read_text()
+        for page in ("zh/tags/llm/index.html", "zh/sources/lex-fridman/index.html"):
+            assert "改过标题的文章" in (tmp_path / page).read_text(), page
