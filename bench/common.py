@@ -84,18 +84,18 @@ def free_port():
 
 
 @contextlib.contextmanager
-def gunicorn(env, workers=2, port=None):
+def gunicorn(env, workers=2, port=None, app="cms.wsgi", ready="/robots.txt", cwd=ROOT):
     """The app under gunicorn (sync workers) on 127.0.0.1; yields its base URL and process."""
     port = port or free_port()
     VAR.mkdir(parents=True, exist_ok=True)
     process = subprocess.Popen(
-        [str(Path(PYTHON).parent / "gunicorn"), "cms.wsgi", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
+        [str(Path(PYTHON).parent / "gunicorn"), app, "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
          "--access-logfile", "/dev/null", "--error-logfile", str(VAR / "gunicorn.log")],
-        cwd=ROOT, env=env, start_new_session=True,
+        cwd=cwd, env=env, start_new_session=True,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_for(base + "/robots.txt")
+        wait_for(base + ready)
         yield base, process
     finally:
         os.killpg(process.pid, signal.SIGTERM)

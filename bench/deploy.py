@@ -8,8 +8,10 @@ On a database made otherwise (the whole real site imported), with the static cop
 (built first, and timed, when the folder is empty), it starts what production runs: gunicorn
 (2 sync workers, Redis as the cache) with EDITORIAL_STATIC_DIR set, the job worker, and nginx
 with deploy/nginx.conf itself (its paths and ports replaced, plain HTTP on 127.0.0.1). Beside
-them: nginx serving the same folder with nothing else (the ceiling), and gunicorn with the
-page cache off. wrk measures a post page of median size, the home page, a glossary term's page
+them: nginx serving the same folder with nothing else (the ceiling), gunicorn with the
+page cache off, and gunicorn running a bare WSGI app that answers the copy's bytes from memory
+(bench/bare_wsgi.py: what any app behind gunicorn's sync workers could reach at most). wrk
+measures a post page of median size, the home page, a glossary term's page
 and a tag page on each, interleaved, `runs` times. Then:
 
 * publishing: an editor's change (a title, through the content service, as the admin saves)
@@ -154,13 +156,17 @@ def main():
         tempfile.TemporaryDirectory() as folder,
         common.gunicorn(env) as (app, _app_process),
         common.gunicorn(uncached_env) as (uncached, uncached_process),
+        common.gunicorn(
+            {**env, "BENCH_BARE_ROOT": str(site)}, app="bare_wsgi:application", ready="/zh/", cwd=common.ROOT / "bench"
+        ) as (bare, _bare_process),
         common.job_worker(env),
         common.nginx(site) as plain,
     ):
         deploy_conf = partial(deploy_server, site=site, static_root=static_root, app_port=app.rsplit(":", 1)[1])
         with common.nginx(server=deploy_conf, name="nginx-deploy") as deployed:
             servers = {"nginx alone (the copy)": plain, "deploy/nginx.conf": deployed,
-                       "app, page cache": app, "app, uncached": uncached}  # fmt: skip
+                       "app, page cache": app, "app, uncached": uncached,
+                       "gunicorn, the copy's bytes from memory (no Django)": bare}  # fmt: skip
             for base in servers.values():
                 for path in pages.values():
                     common.wrk(base + urllib.request.quote(path), seconds=2, connections=4)
