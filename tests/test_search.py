@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from editorial import search
+from editorial import caching, search
 from editorial.search import Query, tokens
 
 from .factories import PostFactory
@@ -163,3 +163,35 @@ def test_every_match_is_counted_past_five_thousand(client):
     response, _ = found(client, q="capped")
     assert response.context["page_obj"].paginator.count == 5050
     assert len(response.context["results"]) == 10
+
+
+FILLER = "天地玄黄宇宙洪荒日月盈昃辰宿列张"  # no character of the phrases searched for below
+
+
+def test_a_phrase_far_into_a_long_talk_is_found(client):
+    """#17: PostgreSQL keeps no position past 16,383 in a tsvector, so a phrase further into a
+    long talk was never found there (5 of the 59 posts with 向量数据库 on the whole real site)."""
+    long = indexed(slug="long-talk", body_zh_hans=FILLER * 1500 + "。我们聊向量数据库。")  # 24,000 tokens first
+    _, slugs = found(client, q="向量数据库")
+    assert slugs == ["long-talk"]
+    _, slugs = found(client, q="向量数据库 宇宙")  # a phrase and a word, far apart
+    assert slugs == ["long-talk"]
+    long.body_zh_hans = FILLER * 1500
+    long.save()
+    search.index_post(long)
+    caching.content_changed()
+    assert found(client, q="向量数据库")[1] == []  # an edit takes the phrase out of the index too
+
+
+def test_a_phrase_is_found_wherever_it_stands_in_a_post(client):
+    """The phrase at each offset around the last position PostgreSQL keeps (16,383), at the
+    very start and far past it: found in every post, and the same characters in another order
+    in none."""
+    offsets = [0, 1, *range(16370, 16400, 4), 30000]
+    for offset in offsets:
+        filler = (FILLER * 2000)[:offset]
+        indexed(slug=f"at-{offset}", title_zh_hans="标题", body_zh_hans=f"{filler}。向量数据库。{filler}")
+    response, _ = found(client, q="向量数据库")
+    assert response.context["page_obj"].paginator.count == len(offsets)
+    response, _ = found(client, q="量数据库向")
+    assert response.context["page_obj"].paginator.count == 0
