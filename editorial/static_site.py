@@ -402,13 +402,15 @@ def refresh_readable(outdir, kind, slug, report):
         content = _refresh(outdir, renderer, path, report)
         if content is not None and path.endswith("/"):
             neighbours |= _links(content)
-    for path in _first_lists():
+    lists = entry_points()
+    for path in _first(lists):
         _refresh(outdir, renderer, path, report)
-    return sorted(neighbours - set(own) - set(entry_points()))
+    return sorted(neighbours - set(own) - set(lists))
 
 
-def _first_lists():
-    return [path for path in entry_points() if path.endswith(("/zh/", "/en/", "/feed/"))]  # home and feeds
+def _first(lists):
+    """Of the site's lists, what readers look at first: the home pages and the feeds."""
+    return [path for path in lists if path.endswith(("/zh/", "/en/", "/feed/"))]
 
 
 def refresh_linked(outdir, items, *, paths=(), report=None, stop=None):
@@ -420,7 +422,8 @@ def refresh_linked(outdir, items, *, paths=(), report=None, stop=None):
     returned (nothing is lost: the caller queues them), else []."""
     report = report if report is not None else Report()
     renderer = _Renderer()
-    todo = {path for path in entry_points() if path not in _first_lists()} | set(paths)
+    lists = entry_points()
+    todo = set(lists) - set(_first(lists)) | set(paths)
     signatures = []
     for kind, slug, neighbours in items:
         signature_file = Path(outdir) / STATE / hashlib.sha256(f"{kind}/{slug}".encode()).hexdigest()
