@@ -8,15 +8,18 @@ class EditorialConfig(AppConfig):
 
     def ready(self):
         import reversion
+        from django.db.backends.signals import connection_created
         from django.db.models.signals import pre_save
         from taggit.models import Tag
 
         from . import checks  # noqa: F401 (registers the deployment checks)
         from .interface_labels import name_apps
         from .models import Post, PostEntity, TaggedPost
+        from .models.packed import register_functions
         from .slugs import give_tag_a_slug
 
         pre_save.connect(give_tag_a_slug, sender=Tag, dispatch_uid="editorial-tag-slug")
+        connection_created.connect(register_functions, dispatch_uid="editorial-sql-functions")
         name_apps()
         # No other signals: what a change does is editorial/content.py, called by every writer.
 

@@ -13,6 +13,7 @@ from taggit.models import TaggedItemBase
 
 from .. import kinds, rendering
 from ..slugs import unique_slug
+from .packed import PackedText, PackedTextField
 
 
 class Status(models.TextChoices):
@@ -55,6 +56,11 @@ class TranslatedTextField(models.TextField):
         if getattr(self, "translated_field", None) is None:
             return ""
         return super().pre_save(model_instance, add)
+
+
+class PackedTranslatedTextField(PackedText, TranslatedTextField):
+    """A translated text column kept compressed on SQLite (models/packed.py): the bodies and their
+    HTML, read whole and never searched or ordered by in SQL."""
 
 
 class PostQuerySet(models.QuerySet):
@@ -108,7 +114,7 @@ class Post(models.Model):
     title = models.CharField(_("title"), max_length=300)
     summary = models.TextField(_("summary"), blank=True)
     insight = models.TextField(_("insight"), blank=True)
-    body = TranslatedTextField(
+    body = PackedTranslatedTextField(
         _("body"),
         blank=True,
         help_text=_(
@@ -116,7 +122,7 @@ class Post(models.Model):
             "each original in the folding block after its paragraph, as in the imported files."
         ),
     )
-    body_html = TranslatedTextField(_("rendered body"), blank=True, editable=False)
+    body_html = PackedTranslatedTextField(_("rendered body"), blank=True, editable=False)
     # Derived from the Chinese body when it is rendered: chapters for the outline, reading time.
     toc = models.JSONField(_("chapters"), default=list, blank=True, editable=False)
     reading_minutes = models.PositiveIntegerField(_("reading time (minutes)"), default=0, editable=False)
@@ -398,7 +404,7 @@ class SearchDocument(models.Model):
     """A post's search tokens (editorial/search.py); the full-text index follows in the database."""
 
     post = models.OneToOneField(Post, on_delete=models.CASCADE, primary_key=True, related_name="search_document")
-    tokens = models.TextField(blank=True)
+    tokens = PackedTextField(blank=True)
 
     class Meta:
         verbose_name = _("search document")
