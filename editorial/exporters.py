@@ -11,7 +11,6 @@ an editor moves the post, ``status`` says its state and ``draft`` whether reader
 An unlisted post carries ``exclude: true``.
 """
 
-import zlib
 from pathlib import Path
 
 from django.db.models import Prefetch
@@ -61,7 +60,7 @@ def item_file(post):
     with override("zh-hans"):
         meta, body = post_meta(post), post.body_zh_hans or ""
     if post.source_file:
-        return filepatch.patched(zlib.decompress(bytes(post.source_file)), meta, body)
+        return filepatch.patched(post.imported_file(), meta, body)
     return frontmatter.write(meta, body).encode("utf-8")
 
 

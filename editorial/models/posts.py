@@ -13,6 +13,7 @@ from taggit.models import TaggedItemBase
 
 from .. import kinds, rendering
 from ..slugs import unique_slug
+from . import source_files
 from .packed import PackedText, PackedTextField
 
 
@@ -184,7 +185,8 @@ class Post(models.Model):
     version = models.PositiveIntegerField(_("version"), default=0, editable=False)
     front_matter = models.JSONField(_("other front matter"), default=dict, blank=True, editable=False)
     import_sha256 = models.CharField(max_length=64, blank=True, editable=False)
-    # The file as it was last imported, byte for byte (zlib-compressed): an item nobody edited
+    # The file as it was last imported, byte for byte (compressed, without its body while the
+    # item's body is the one it ends with: source_files.py; read it with imported_file()): an item nobody edited
     # exports as these bytes, an edited one as the smallest change to them (exporters.py).
     source_file = models.BinaryField(_("imported file"), null=True, blank=True, editable=False)
     imported_at = models.DateTimeField(_("imported at"), null=True, blank=True, editable=False)
@@ -225,7 +227,7 @@ class Post(models.Model):
             self.slug = unique_slug(
                 Post, self.title_zh_hans or self.title_en or self.title, fallback=self.kind, scope={"kind": self.kind}
             )
-        changed = self.render_bodies()
+        changed = self.render_bodies() + self._keep_source_file(kwargs.get("update_fields"))
         self.version = (self.version or 0) + 1
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = set(kwargs["update_fields"]) | set(changed) | {"version", "updated_at"}
@@ -233,6 +235,29 @@ class Post(models.Model):
 
     def get_absolute_url(self):
         return reverse("editorial:post-detail", kwargs={"kind": self.kind, "slug": self.slug})
+
+    def _keep_source_file(self, update_fields):
+        """Keep ``source_file`` short while the body is the one it was imported with (source_files.py)."""
+        if not self.source_file or (update_fields is not None and "body_zh_hans" not in update_fields):
+            return []
+        body = self.body_zh_hans or ""
+        if source_files.is_short(self.source_file):
+            rows = list(Post.objects.filter(pk=self.pk).values_list("body_zh_hans", flat=True)) if self.pk else []
+            if not rows or (rows[0] or "") == body:
+                return []  # nothing stored yet (it is the file's body), or the body is unchanged
+            self.source_file = source_files.made_whole(self.source_file, rows[0])
+            return ["source_file"]
+        short = source_files.shortened(self.source_file, body)
+        if short is None:
+            return []
+        self.source_file = short
+        return ["source_file"]
+
+    def imported_file(self):
+        """The file this item was last imported from, byte for byte; None for an item never imported."""
+        if not self.source_file:
+            return None
+        return source_files.whole(self.source_file, self.body_zh_hans)
 
     @property
     def kind_info(self):
