@@ -21,7 +21,8 @@ tags:
 """
 
 
-def imported(tmp_path, data=FILE.encode(), name="talk"):
+def imported(tmp_path, data=None, name="talk"):
+    data = FILE.encode() if data is None else data
     folder = tmp_path / "notes"
     folder.mkdir(exist_ok=True)
     (folder / f"{name}.md").write_bytes(data)
