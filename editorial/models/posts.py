@@ -185,9 +185,9 @@ class Post(models.Model):
     version = models.PositiveIntegerField(_("version"), default=0, editable=False)
     front_matter = models.JSONField(_("other front matter"), default=dict, blank=True, editable=False)
     import_sha256 = models.CharField(max_length=64, blank=True, editable=False)
-    # The file as it was last imported, byte for byte (compressed, without its body while the
-    # item's body is the one it ends with: source_files.py; read it with imported_file()): an item nobody edited
-    # exports as these bytes, an edited one as the smallest change to them (exporters.py).
+    # The file as it was last imported, byte for byte (compressed; while the item's body is the one
+    # the file ends with, without that body: source_files.py). Read it with imported_file(): an item
+    # nobody edited exports as these bytes, an edited one as the smallest change to them (exporters.py).
     source_file = models.BinaryField(_("imported file"), null=True, blank=True, editable=False)
     imported_at = models.DateTimeField(_("imported at"), null=True, blank=True, editable=False)
 

@@ -25,7 +25,7 @@ def is_short(stored):
 def whole(stored, body):
     """The file's bytes, from what ``source_file`` holds and the item's stored body."""
     stored = bytes(stored)
-    if stored[:1] == SHORT:
+    if is_short(stored):
         return zlib.decompress(stored[1:]) + (body or "").encode("utf-8")
     return zlib.decompress(stored)
 
