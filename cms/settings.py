@@ -230,6 +230,11 @@ LOGIN_URL = "admin:login"
 # Whole public pages are kept this long for anonymous readers (editorial/middleware.py);
 # 0 turns the page cache off (the per-generation indexes stay cached).
 EDITORIAL_PAGE_CACHE_SECONDS = int(os.environ.get("EDITORIAL_PAGE_CACHE_SECONDS", 600))
+# How long a process answers from the page cache before asking the shared cache whether content
+# changed (a change made in another process reaches its readers within this time).
+EDITORIAL_PAGE_RECHECK_SECONDS = float(os.environ.get("EDITORIAL_PAGE_RECHECK_SECONDS", 0.1))
+# Bytes of cached pages each process also keeps in its own memory (editorial/middleware.py).
+EDITORIAL_PAGE_MEMORY_BYTES = int(os.environ.get("EDITORIAL_PAGE_MEMORY_BYTES", 24 * 1024 * 1024))
 
 # A folder that holds a static copy of the public site (manage.py build_static writes it);
 # when set, every post saved in the CMS is refreshed there as its change commits.

@@ -31,13 +31,37 @@ def generation():
     return value
 
 
+_seen = {"value": None, "at": -1e9}  # the generation this process read last, and when (monotonic)
+
+
+def recent_generation(max_age):
+    """The generation as this process read it at most ``max_age`` seconds ago: for answering from
+    the page cache only, where a page may be served that long after a change made by another
+    process (a change made by this one is seen at once). Anything that builds from content
+    (indexes, the static copy) reads ``generation()``."""
+    now = time.monotonic()
+    if now - _seen["at"] > max_age:
+        _seen["value"], _seen["at"] = generation(), now
+    return _seen["value"]
+
+
+def forget_in_process():
+    """Drop this process's copies (indexes, the generation last read): for tests, and after the
+    shared cache was cleared by hand."""
+    _in_process.clear()
+    _seen["at"] = -1e9
+
+
 def content_changed():
     """Make every cached page and index stale. If the cache cannot be reached (Redis is down,
     and pages are being served uncached), a job tries again every few seconds until it can,
     so pages cached before the outage are never served after it. True when it was told."""
+    value = time.time_ns()
     try:
-        strict(cache).set(GENERATION_KEY, time.time_ns(), timeout=None)
+        strict(cache).set(GENERATION_KEY, value, timeout=None)
+        _seen["value"], _seen["at"] = value, time.monotonic()
     except Exception as exc:  # noqa: BLE001 - any failure to reach the cache
+        _seen["at"] = -1e9
         logger.warning("could not invalidate cached pages (%s); retrying in %d s", exc, RETRY_SECONDS)
         _retry_later()
         return False

@@ -7,6 +7,8 @@ private or no-store responses are never cached.
 """
 
 import hashlib
+import threading
+import time
 from importlib import import_module
 from urllib.parse import urlencode
 
@@ -27,34 +29,80 @@ QUERY_VALUE_LIMIT = 200
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Last-Modified", "Content-Disposition", "X-Robots-Tag", "ETag")
 
 
+class HeldPages:
+    """The pages this process served lately, of the current content generation only, within a
+    budget of bytes: a hit then costs one small read of the generation from the shared cache
+    instead of fetching and unpickling the whole page again (about half a hit's cost)."""
+
+    def __init__(self, budget):
+        self.budget = budget
+        self.generation = None
+        # key -> (status, content, headers, expiry as time.time()), the entry of the shared cache
+        # (kept as long as it is there: a post scheduled for later appears within that time)
+        self.pages = {}
+        self.size = 0
+        self.lock = threading.Lock()
+
+    def get(self, generation, key):
+        with self.lock:
+            if generation != self.generation:  # content changed: nothing held is current
+                self.generation, self.pages, self.size = generation, {}, 0
+                return None
+            hit = self.pages.get(key)
+            if hit is not None and hit[3] < time.time():
+                self.size -= len(self.pages.pop(key)[1])
+                return None
+            return hit
+
+    def put(self, generation, key, hit):
+        size = len(hit[1])
+        if size > self.budget // 8:
+            return
+        with self.lock:
+            if generation != self.generation or key in self.pages:
+                return
+            while self.pages and self.size + size > self.budget:
+                self.size -= len(self.pages.pop(next(iter(self.pages)))[1])
+            self.pages[key] = hit
+            self.size += size
+
+
 class PublicPageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
         # Seconds a page is kept (a post scheduled for later appears within this time); 0: off.
         self.timeout = settings.EDITORIAL_PAGE_CACHE_SECONDS
+        self.held = HeldPages(settings.EDITORIAL_PAGE_MEMORY_BYTES)
 
     def __call__(self, request):
-        key = self.key(request) if self.timeout else None
-        if key is not None:
-            hit = cache.get(key)
+        generation_key = self.key(request) if self.timeout else None
+        if generation_key is not None:
+            generation, key = generation_key
+            hit = self.held.get(generation, key)
+            if hit is None and (hit := cache.get(key)) is not None:
+                self.held.put(generation, key, hit)
             if hit is not None:
-                status, content, headers = hit
+                status, content, headers, _expiry = hit
                 response = HttpResponse(content, status=status)
                 for name, value in headers:
                     response[name] = value
                 response["X-Page-Cache"] = "hit"
                 return response
         response = self.get_response(request)
-        if key is not None and self.cacheable(response):
+        if generation_key is not None and self.cacheable(response):
             if not response.has_header("ETag"):  # kept, so a hit is not hashed again on its way out
                 set_response_etag(response)
             headers = [(name, response[name]) for name in KEPT_HEADERS if response.has_header(name)]
-            cache.set(key, (response.status_code, response.content, headers), self.timeout)
+            entry = (response.status_code, response.content, headers, time.time() + self.timeout)
+            cache.set(key, entry, self.timeout)
+            self.held.put(generation, key, entry)
             response["X-Page-Cache"] = "miss"
         return response
 
     @staticmethod
     def key(request):
+        """(the content generation, the page's key), or None for a request never answered from
+        the cache."""
         if request.method not in ("GET", "HEAD") or not request.path.startswith(PUBLIC_PREFIXES):
             return None
         # The host first: a disallowed one is a 400 here (DisallowedHost), never a cached 200, and
@@ -68,8 +116,9 @@ class PublicPageCacheMiddleware:
         if query is None:
             return None
         modes = "|".join(request.COOKIES.get(name, "")[:20] for name in ("reading_mode", "reading_mode_en"))
-        raw = f"{caching.generation()}|{host}|{request.path}|{query}|{modes}"
-        return "editorial:page:" + hashlib.sha256(raw.encode()).hexdigest()
+        generation = caching.recent_generation(settings.EDITORIAL_PAGE_RECHECK_SECONDS)
+        raw = f"{generation}|{host}|{request.path}|{query}|{modes}"
+        return generation, "editorial:page:2:" + hashlib.sha256(raw.encode()).hexdigest()
 
     @staticmethod
     def cacheable(response):

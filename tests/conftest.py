@@ -54,10 +54,10 @@ def fresh_cache():
     from editorial import caching
 
     cache.clear()
-    caching._in_process.clear()
+    caching.forget_in_process()
     yield
     cache.clear()
-    caching._in_process.clear()
+    caching.forget_in_process()
 
 
 @pytest.fixture(autouse=True)
