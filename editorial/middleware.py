@@ -1,7 +1,9 @@
 """Whole public pages for anonymous readers, from the cache, before sessions, auth and CSRF run.
 
 Keys include the content generation (editorial/caching.py), so any change that readers
-could see makes every cached page stale at once, and the validated host. Signed-in editors
+could see makes every cached page stale at once, and the validated host. Each process also
+holds the pages it served (HeldPages) and rereads the generation every
+EDITORIAL_PAGE_RECHECK_SECONDS, so a change made elsewhere reaches it within that time. Signed-in editors
 always get fresh pages; previews, unknown query parameters, responses that set cookies and
 private or no-store responses are never cached.
 """
