@@ -3,7 +3,9 @@
 Keys include the content generation (editorial/caching.py), so any change that readers
 could see makes every cached page stale at once, and the validated host. Each process also
 holds the pages it served (HeldPages) and rereads the generation every
-EDITORIAL_PAGE_RECHECK_SECONDS, so a change made elsewhere reaches it within that time. Signed-in editors
+EDITORIAL_PAGE_RECHECK_SECONDS, so a change made elsewhere reaches it within that time. In
+front of Django, editorial/page_front.py replays the final response of the plainest of these
+requests without running Django at all. Signed-in editors
 always get fresh pages; previews, unknown query parameters, responses that set cookies and
 private or no-store responses are never cached.
 """
@@ -84,11 +86,12 @@ class PublicPageCacheMiddleware:
             if hit is None and (hit := cache.get(key)) is not None:
                 self.held.put(generation, key, hit)
             if hit is not None:
-                status, content, headers, _expiry = hit
+                status, content, headers, expiry = hit
                 response = HttpResponse(content, status=status)
                 for name, value in headers:
                     response[name] = value
                 response["X-Page-Cache"] = "hit"
+                response.page_cache_expiry = expiry  # editorial/page_front.py may replay it until then
                 return response
         response = self.get_response(request)
         if generation_key is not None and self.cacheable(response):
@@ -99,6 +102,7 @@ class PublicPageCacheMiddleware:
             cache.set(key, entry, self.timeout)
             self.held.put(generation, key, entry)
             response["X-Page-Cache"] = "miss"
+            response.page_cache_expiry = entry[3]
         return response
 
     @staticmethod
