@@ -8,11 +8,12 @@ class EditorialConfig(AppConfig):
 
     def ready(self):
         import reversion
+        from django.core.signals import request_finished, request_started
         from django.db.backends.signals import connection_created
         from django.db.models.signals import pre_save
         from taggit.models import Tag
 
-        from . import checks  # noqa: F401 (registers the deployment checks)
+        from . import caching, checks  # noqa: F401 (checks: registers the deployment checks)
         from .interface_labels import name_apps
         from .models import Post, PostEntity, TaggedPost
         from .models.packed import register_functions
@@ -20,6 +21,9 @@ class EditorialConfig(AppConfig):
 
         pre_save.connect(give_tag_a_slug, sender=Tag, dispatch_uid="editorial-tag-slug")
         connection_created.connect(register_functions, dispatch_uid="editorial-sql-functions")
+        # A request reads the content generation once (editorial/caching.py).
+        request_started.connect(caching.request_started, dispatch_uid="editorial-generation-start")
+        request_finished.connect(caching.request_finished, dispatch_uid="editorial-generation-end")
         name_apps()
         # No other signals: what a change does is editorial/content.py, called by every writer.
 

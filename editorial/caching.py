@@ -9,6 +9,7 @@ every web worker.
 
 import datetime
 import logging
+import threading
 import time
 
 from django.core.cache import cache
@@ -22,12 +23,36 @@ RETRY_SECONDS = 5
 GENERATION_KEY = "editorial:content-generation"
 
 
+class _Answering(threading.local):
+    """The generation read for the request this thread is answering: read once, at its first
+    use, so every index a page reads is of one generation (and a page costs one read of the
+    shared cache, not one per index). Outside requests (jobs, commands) every call reads."""
+
+    active = False
+    value = None
+
+
+_answering = _Answering()
+
+
+def request_started(**kwargs):
+    _answering.active, _answering.value = True, None
+
+
+def request_finished(**kwargs):
+    _answering.active, _answering.value = False, None
+
+
 def generation():
+    if _answering.value is not None:
+        return _answering.value
     value = cache.get(GENERATION_KEY)
     if value is None:
         value = time.time_ns()
         cache.add(GENERATION_KEY, value, timeout=None)
         value = cache.get(GENERATION_KEY, value)
+    if _answering.active:
+        _answering.value = value
     return value
 
 
@@ -50,6 +75,7 @@ def forget_in_process():
     shared cache was cleared by hand."""
     _in_process.clear()
     _seen["at"] = -1e9
+    _answering.value = None
 
 
 def content_changed():
@@ -60,8 +86,11 @@ def content_changed():
     try:
         strict(cache).set(GENERATION_KEY, value, timeout=None)
         _seen["value"], _seen["at"] = value, time.monotonic()
+        if _answering.active:
+            _answering.value = value
     except Exception as exc:  # noqa: BLE001 - any failure to reach the cache
         _seen["at"] = -1e9
+        _answering.value = None
         logger.warning("could not invalidate cached pages (%s); retrying in %d s", exc, RETRY_SECONDS)
         _retry_later()
         return False

@@ -153,3 +153,20 @@ def test_the_redis_cache_reads_through_one_client_per_connection_pool():
     redis.set("editorial:test:one-client", 1)
     first = redis._cache.get_client()
     assert redis.get("editorial:test:one-client") == 1 and redis._cache.get_client(write=True) is first
+
+
+def test_a_request_reads_the_generation_once_and_sees_its_own_changes():
+    """Every index a page reads is of one generation, read once; a change the request makes
+    itself (an editor's save) is seen by the rest of it; outside requests every read is fresh."""
+    caching.request_started()
+    try:
+        first = caching.generation()
+        cache.set(caching.GENERATION_KEY, first + 1, timeout=None)  # another process's change
+        assert caching.generation() == first
+        assert caching.content_changed()
+        own = caching.generation()
+        assert own not in (first, first + 1)
+    finally:
+        caching.request_finished()
+    cache.set(caching.GENERATION_KEY, own + 5, timeout=None)
+    assert caching.generation() == own + 5

@@ -1,6 +1,7 @@
 """The minimal public site: /zh/ and /en/ list public posts; drafts never show."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
@@ -69,20 +70,30 @@ def test_hidden_posts_are_not_found(client, trait):
 
 @pytest.mark.parametrize("english", ["", "# English\n\nTranslated."])
 @override_settings(EDITORIAL_PAGE_CACHE_SECONDS=0)
-def test_a_post_page_reads_the_post_once_in_either_language(client, english):
+def test_a_post_page_reads_the_post_once_in_either_language(client, english, monkeypatch):
     """The row, its tags and its mentions: three queries once the site's indexes are kept, none
     of them for a field loaded late (the English body, which decides what the English page
-    says, used to be one more)."""
+    says, used to be one more); and one read of the content generation, however many indexes
+    the page uses (it was one per index)."""
     post = PostFactory(published=True, slug="once", title_en="Once", body_en=english)
     post.tags.add("shared")
     post.entity_links.create(entity=EntityFactory(name="Lex"), position=0)
     content.saved(post)
+    generation_reads = []
+    shared_get = cache.get
+    monkeypatch.setattr(
+        cache,
+        "get",
+        lambda key, *a, **kw: generation_reads.append(key == caching.GENERATION_KEY) or shared_get(key, *a, **kw),
+    )
     for prefix in ("/zh", "/en"):
         client.get(f"{prefix}/posts/once/")  # the tag and source indexes, kept until content changes
+        generation_reads.clear()
         with CaptureQueriesContext(connection) as queries:
             html = client.get(f"{prefix}/posts/once/").content.decode()
         assert "Lex" in html and ("Translated." in html) == (bool(english) and prefix == "/en")
         assert len(queries) == 3, [q["sql"][:80] for q in queries]
+        assert generation_reads.count(True) == 1
 
 
 def test_unlisted_post_is_reachable_at_its_address(client):
