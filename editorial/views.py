@@ -22,7 +22,7 @@ from taggit.models import Tag
 from . import caching, kinds, page_data, redirects, rendering, search, site_address, workflow
 from .exporters import item_file, posts_for_export
 from .glossary import normalize
-from .models import GlossaryEntry, GlossaryUse, Post, PreviewLink, TaggedPost, TagRedirect
+from .models import Entity, GlossaryEntry, GlossaryUse, Post, PreviewLink, TaggedPost, TagRedirect
 from .models.posts import CARD_FIELDS
 from .sources import names_in, series_index, series_slug, source_index
 
@@ -121,10 +121,8 @@ def reading_context(request, post, *, tags=None, mode=None):
     if tags is None:
         with_pages = tag_pages()
         tags = [(tag, tag.pk in with_pages) for tag in post.tags.order_by("editorial_taggedpost_items__pk")]
-        mentions = post.entity_links.select_related("entity").order_by("position")
     else:
         tags = [(Tag(name=name, slug=name), False) for name in tags]
-        mentions = post.entity_links.select_related("entity").order_by("position") if post.pk else []
     slugs = {source.name.casefold(): slug for slug, source in source_index().items()}
     sources = [(name, slugs.get(name.casefold())) for name in names_in(post.speaker, post.guest)]
     mode = mode if mode in READING_MODES else reading_mode(request, default_reading_mode(post))
@@ -141,11 +139,24 @@ def reading_context(request, post, *, tags=None, mode=None):
         "video_id": video.group(1) if video else None,
         "tags": tags,
         "sources": sources,
-        "mentions": mentions,
+        "mentions": _mentions(post),
         "mode": mode,
         "modes": READING_MODES,
         "body_html": html_for_mode(body_html, mode),
     }
+
+
+def _mentions(post):
+    """(address, name, kind) of each person, organisation or work the post mentions, in its
+    order: plain values, as building the links and their entities cost a tenth of the page."""
+    if not post.pk:
+        return []
+    kinds_ = dict(Entity.Kind.choices)
+    links = post.entity_links.order_by("position").values_list("entity__kind", "entity__slug", "entity__name")
+    return [
+        (reverse("editorial:entity-detail", kwargs={"kind": kind, "slug": slug}), name, kinds_.get(kind, kind))
+        for kind, slug, name in links
+    ]
 
 
 class EntityDetailView(ListView):
