@@ -23,6 +23,7 @@ import tempfile
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from multiprocessing import get_context
 from pathlib import Path
 from urllib.parse import unquote_to_bytes, urlsplit
@@ -334,8 +335,11 @@ def _pool(workers):
     with get_context("fork").Pool(workers) as pool:
 
         def render_all(outdir, paths):
+            # One chunk of 64 pages per task, handed to whichever worker is free: starmap cut a
+            # round into a few tasks of thousands of pages each, and one core sat idle while the
+            # other finished its last (the whole site on 2 cores: 329 s, now 298 s).
             chunks = [paths[i : i + 64] for i in range(0, len(paths), 64)]
-            for results in pool.starmap(_render_chunk, [(outdir, chunk) for chunk in chunks]):
+            for results in pool.imap_unordered(partial(_render_chunk, outdir), chunks):
                 yield from results
 
         yield render_all
