@@ -99,6 +99,7 @@ class _Renderer:
         from django.test import RequestFactory
 
         self.handler = _BuildHandler()
+        self.list_pages = set()  # of the page rendered last (_list_pages)
         self.factory = RequestFactory(HTTP_HOST=_host(), **{BUILD_MARK: True})
 
     def get(self, path):
@@ -118,18 +119,31 @@ class _Renderer:
         # renders (a request would otherwise close it at its end and open a new one).
         signals.request_started.disconnect(close_old_connections)
         signals.request_finished.disconnect(close_old_connections)
+        self.list_pages = set()
         try:
             response = self.handler(environ, start_response)
             try:
                 chunks.extend(response)
             finally:
                 response.close()
+            self.list_pages = _list_pages(path, response)
         finally:
             signals.request_started.connect(close_old_connections)
             signals.request_finished.connect(close_old_connections)
         if status[0] == 301 and location:
             return 301, redirect_page(location[0])
         return status[0], b"".join(chunks)
+
+
+def _list_pages(path, response):
+    """Every page of the list that ``path`` is a page of, or none: a list's pages link only to
+    the next one, so a walk that followed the links took a round per page (the 295 pages of
+    the post list: 290 rounds and 36 s at the end of the whole site's build)."""
+    page = (getattr(response, "context_data", None) or {}).get("page_obj")
+    if page is None or page.paginator.num_pages < 2:
+        return set()
+    first = re.sub(r"page/\d+/$", "", path)
+    return {first, *(f"{first}page/{number}/" for number in range(2, page.paginator.num_pages + 1))}
 
 
 def redirect_page(target):
@@ -316,7 +330,7 @@ def _render_one(outdir, path, twins=()):
         if status not in (200, 301):
             return [(each, status, False, set()) for each in paths]
         target = file_for(outdir, path)
-        links = _links(content) if target.suffix == ".html" and status == 200 else set()
+        links = _links(content) | _worker_renderer.list_pages if target.suffix == ".html" and status == 200 else set()
         return [(each, status, _write(file_for(outdir, each), content), links) for each in paths]
     except Exception:
         logger.exception("static copy: %s could not be written", path)

@@ -155,3 +155,25 @@ def test_the_next_change_is_written_before_the_rest_of_the_previous_one(
         assert "另一篇改了" in (tmp_path / "zh/posts/other-post/index.html").read_text()
         for page in ("zh/tags/llm/index.html", "zh/sources/lex-fridman/index.html"):
             assert "改过标题的文章" in (tmp_path / page).read_text(), page
+
+
+def test_every_page_of_a_long_list_is_written_in_one_round_of_the_walk(tmp_path, monkeypatch):
+    """A list's pages link only to the next one: the walk took one round per page (the real
+    site's 295 pages of posts: 290 rounds, 36 s of a 5-minute build on one core)."""
+    from editorial import views
+
+    monkeypatch.setattr(views.PostListView, "paginate_by", 2)
+    for n in range(7):
+        PostFactory(published=True, slug=f"p{n}")
+    rounds = []
+    render = static_site._render_chunk
+    monkeypatch.setattr(
+        static_site, "_render_chunk", lambda outdir, paths: rounds.append(set(paths)) or render(outdir, paths)
+    )
+    report = static_site.build(tmp_path, workers=1)
+    assert report.failed == []
+    for language in ("zh", "en"):
+        pages = {f"/{language}/page/{n}/" for n in (2, 3, 4)}
+        assert all((tmp_path / page.strip("/") / "index.html").exists() for page in pages)
+        assert any(pages <= paths for paths in rounds)  # all in one round
+    assert not (tmp_path / "zh/page/5").exists()
