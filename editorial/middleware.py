@@ -30,6 +30,8 @@ PUBLIC_PREFIXES = tuple(f"/{prefix}/" for prefix in settings.URL_LANGUAGE_PREFIX
 # QUERY_VALUE_LIMIT, is answered uncached: junk query strings filled the cache without bound.
 QUERY_PARAMETERS = {"page", "q", "exact", "source", "area", "category", "tag", "kind", "letter", "mode", "download"}
 QUERY_VALUE_LIMIT = 200
+# Each edition's reading-mode choice (views.reading_mode_cookie): part of a page's key.
+READING_MODE_COOKIES = ("reading_mode", "reading_mode_en")
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Last-Modified", "Content-Disposition", "X-Robots-Tag", "ETag")
 
 
@@ -121,7 +123,7 @@ class PublicPageCacheMiddleware:
         query = _canonical_query(request)
         if query is None:
             return None
-        modes = "|".join(request.COOKIES.get(name, "")[:20] for name in ("reading_mode", "reading_mode_en"))
+        modes = "|".join(reading_modes(request.COOKIES))
         generation = caching.recent_generation(settings.EDITORIAL_PAGE_RECHECK_SECONDS)
         raw = f"{generation}|{host}|{request.path}|{query}|{modes}"
         return generation, "editorial:page:2:" + hashlib.sha256(raw.encode()).hexdigest()
@@ -136,6 +138,11 @@ class PublicPageCacheMiddleware:
             and "private" not in cache_control
             and "no-store" not in cache_control
         )
+
+
+def reading_modes(cookies):
+    """The reading modes a request's cookies choose, as a page's key holds them."""
+    return tuple(cookies.get(name, "")[:20] for name in READING_MODE_COOKIES)
 
 
 def _canonical_query(request):

@@ -22,10 +22,9 @@ from django.conf import settings
 from django.http.cookie import parse_cookie
 
 from . import caching
-from .middleware import PUBLIC_PREFIXES, HeldPages
+from .middleware import PUBLIC_PREFIXES, HeldPages, reading_modes
 from .static_site import BUILD_MARK
 
-READING_MODE_COOKIES = ("reading_mode", "reading_mode_en")
 CONDITIONAL_HEADERS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE")
 # Everything Django builds a request's scheme, host and port from (absolute URLs, redirects).
 ADDRESS_KEYS = (
@@ -83,7 +82,7 @@ class PageFront:
             cookies = parse_cookie(cookie_header)  # as Django reads them, so both see one mode
             if self.session_cookie in cookies:
                 return None
-            modes = tuple(cookies.get(name, "")[:20] for name in READING_MODE_COOKIES)
+            modes = reading_modes(cookies)
         return (path, modes, *(environ.get(name) for name in ADDRESS_KEYS))
 
     @staticmethod

@@ -148,15 +148,13 @@ def reading_context(request, post, *, tags=None, mode=None):
 
 def _mentions(post):
     """(address, name, kind) of each person, organisation or work the post mentions, in its
-    order: plain values, as building the links and their entities cost a tenth of the page."""
+    order: from one query of plain values, as loading each link and its entity cost a tenth
+    of the page."""
     if not post.pk:
         return []
-    kinds_ = dict(Entity.Kind.choices)
     links = post.entity_links.order_by("position").values_list("entity__kind", "entity__slug", "entity__name")
-    return [
-        (reverse("editorial:entity-detail", kwargs={"kind": kind, "slug": slug}), name, kinds_.get(kind, kind))
-        for kind, slug, name in links
-    ]
+    entities = (Entity(kind=kind, slug=slug, name=name) for kind, slug, name in links)
+    return [(entity.get_absolute_url(), entity.name, entity.get_kind_display()) for entity in entities]
 
 
 class EntityDetailView(ListView):
